@@ -1,0 +1,64 @@
+"""gbastd: a catalogue of the Guangdong–Hong Kong–Macao Greater Bay Area standards (湾区标准).
+
+The Python API the command line is built on::
+
+    import gbastd
+    catalogue = gbastd.load()                  # the embedded catalogue, or load("my.toml")
+    gbastd.lookup("WQ1-8", catalogue)          # -> Standard, or raises StandardNotFound
+    gbastd.search("龍舟", catalogue)            # -> [Standard, ...], best match first
+"""
+
+from __future__ import annotations
+
+from gbastd.catalogue import load
+from gbastd.errors import (
+    AmbiguousKey,
+    CatalogueError,
+    CatalogueInvalid,
+    CatalogueNotFound,
+    GbastdError,
+    Problem,
+    StandardNotFound,
+)
+from gbastd.records import FIELDS, Catalogue, Domain, Standard, Status
+
+__version__ = "1.0.0"
+
+__all__ = [
+    "FIELDS",
+    "AmbiguousKey",
+    "Catalogue",
+    "CatalogueError",
+    "CatalogueInvalid",
+    "CatalogueNotFound",
+    "Domain",
+    "GbastdError",
+    "Problem",
+    "Standard",
+    "StandardNotFound",
+    "Status",
+    "__version__",
+    "load",
+    "lookup",
+    "search",
+]
+
+
+def lookup(key: str, catalogue: Catalogue | None = None) -> Standard:
+    """Return the one standard whose gba_id, code or title matches ``key``.
+
+    Raises:
+        StandardNotFound: nothing matches (with suggestions); a ``LookupError``.
+        AmbiguousKey: several match.
+    """
+    from gbastd import query
+
+    return query.lookup(catalogue if catalogue is not None else load(), key)
+
+
+def search(text: str, catalogue: Catalogue | None = None) -> list[Standard]:
+    """Return the standards matching every word of ``text``, best match first."""
+    from gbastd import query
+
+    loaded = catalogue if catalogue is not None else load()
+    return query.search(loaded.standards, text)

@@ -1,0 +1,5 @@
+"""Allow ``python -m gbastd``."""
+
+from gbastd.cli import main
+
+main()

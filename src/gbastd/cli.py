@@ -1,0 +1,680 @@
+"""The ``gbastd`` command line: parses arguments, calls the core, prints, and exits.
+
+This is the only module that touches argv, stdout/stderr and exit codes. Data goes to stdout
+as UTF-8; messages go to stderr. Rich is imported only when stdout is a terminal.
+
+Exit codes: 0 success (an empty result included), 1 not found, invalid catalogue or refused
+write, 2 usage error, 130 interrupted, 141 the reader of a pipe went away (as for cat or grep).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from gbastd import __version__, catalogue, query
+from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, OutputError
+from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_toml
+from gbastd.records import FIELDS, Catalogue, Standard
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+EXIT_BROKEN_PIPE = 141
+TABLE_FIELDS = ("gba_id", "code", "title_zh", "domains", "listed", "status")
+"""Columns of the ``table`` format, on a terminal and as plain TSV in a pipe."""
+
+app = typer.Typer(
+    name="gbastd",
+    help=(
+        "A catalogue of the Guangdong–Hong Kong–Macao Greater Bay Area standards (湾区标准).\n\n"
+        "Exit codes: 0 success (an empty result included); 1 not found, invalid catalogue or "
+        "refused write; 2 usage error; 130 interrupted; 141 output pipe closed early."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ListFormat(StrEnum):
+    """Formats of ``list``, ``search``, ``show``, ``domains``."""
+
+    TABLE = "table"
+    TSV = "tsv"
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MD = "md"
+
+
+class ExportFormat(StrEnum):
+    """Formats of ``export``."""
+
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    JSONL = "jsonl"
+    TOML = "toml"
+    MD = "md"
+
+
+class StatusChoice(StrEnum):
+    """Values of ``--status``; ``unknown`` selects entries whose status nothing states."""
+
+    CURRENT = "current"
+    UPCOMING = "upcoming"
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = query.UNKNOWN
+
+
+class SchemaPart(StrEnum):
+    """What ``schema`` describes."""
+
+    CATALOGUE = "catalogue"
+    ENTRY = "entry"
+
+
+_FILTERS = "Filters (combined with AND)"
+_OUTPUT = "Output"
+
+CatalogueOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        envvar=catalogue.ENV_VAR,
+        show_envvar=True,
+        dir_okay=True,
+        help="Catalogue file to read instead of the embedded one.",
+    ),
+]
+DomainOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--domain",
+        "-d",
+        help="Domain tag (see `gbastd domains`); repeat or comma-separate: any of them matches.",
+        rich_help_panel=_FILTERS,
+    ),
+]
+StatusOpt = Annotated[
+    StatusChoice | None,
+    typer.Option(help="Stated or date-derived status.", rich_help_panel=_FILTERS),
+]
+BatchOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="List batch (1 = 2023-04-24, 2 = 2024-02-01).", rich_help_panel=_FILTERS
+    ),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(min=1, max=9999, help="Year the item joined the list.", rich_help_panel=_FILTERS),
+]
+SinceOpt = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Joined the list on or after (YYYY-MM-DD).",
+        rich_help_panel=_FILTERS,
+    ),
+]
+UntilOpt = Annotated[
+    datetime | None,
+    typer.Option(
+        formats=["%Y-%m-%d"],
+        help="Joined the list on or before (YYYY-MM-DD).",
+        rich_help_panel=_FILTERS,
+    ),
+]
+PublisherOpt = Annotated[
+    str | None,
+    typer.Option(help="Publisher contains this text.", rich_help_panel=_FILTERS),
+]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search",
+        "-s",
+        help="Matches ids, codes, titles, publisher or group.",
+        rich_help_panel=_FILTERS,
+    ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Sort by this field (numbers in text by value; unknown last).", rich_help_panel=_OUTPUT
+    ),
+]
+ReverseOpt = Annotated[
+    bool, typer.Option("--reverse", help="Reverse the order.", rich_help_panel=_OUTPUT)
+]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=0, help="Show at most N entries.", rich_help_panel=_OUTPUT),
+]
+FieldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fields",
+        "-F",
+        help="Comma-separated fields to output, e.g. gba_id,code,title_zh.",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+ListFormatOpt = Annotated[
+    ListFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="table is a rich table on a terminal and plain TSV elsewhere.",
+        rich_help_panel=_OUTPUT,
+    ),
+]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn gbastd's own errors into one message on stderr and the error's exit code."""
+    try:
+        yield
+    except CatalogueInvalid as error:
+        _fail(str(error) + ":\n" + "\n".join("  " + line for line in error.lines()), 1)
+    except GbastdError as error:
+        _fail(str(error), error.exit_code)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"Error: {message}\n")
+    raise typer.Exit(code)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout is not None and sys.stdout.isatty()
+
+
+def _emit(text: str) -> None:
+    """Write data to stdout as UTF-8, whatever the locale; handle closed and full outputs."""
+    if sys.stdout is None:
+        _fail("cannot write output: standard output is closed.", 1)
+    try:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (head, less) has gone: stop quietly, and keep Python's shutdown flush from
+        # complaining about the same closed pipe.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as error:
+        _fail(f"cannot write output: {error.strerror or error}.", 1)
+
+
+def _print(*renderables: RenderableType) -> None:
+    """Print rich renderables to the terminal (NO_COLOR is honoured by rich)."""
+    from rich.console import Console
+
+    Console(highlight=False).print(*renderables)
+
+
+def _note(message: str) -> None:
+    """A message for a person at a terminal, on stderr; silent in pipes."""
+    if _stdout_is_terminal():
+        sys.stderr.write(message + "\n")
+
+
+def _today() -> str:
+    return date.today().isoformat()
+
+
+def _load(path: Path | None) -> Catalogue:
+    return catalogue.load(path)
+
+
+def _filters(
+    *,
+    domain: list[str] | None,
+    status: StatusChoice | None,
+    batch: int | None,
+    year: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    publisher: str | None,
+    search: str | None,
+) -> query.Filters:
+    tags = tuple(tag.strip() for value in domain or () for tag in value.split(",") if tag.strip())
+    return query.Filters(
+        domains=tags,
+        status=status.value if status else None,
+        batch=batch,
+        year=year,
+        since=since.date().isoformat() if since else None,
+        until=until.date().isoformat() if until else None,
+        publisher=publisher,
+        search=search,
+    )
+
+
+def _fields(spec: str | None, default: Sequence[str]) -> tuple[str, ...]:
+    if spec is None:
+        return tuple(default)
+    names = [name.strip() for name in spec.split(",") if name.strip()]
+    if not names:
+        raise InvalidQuery("--fields needs at least one field name.")
+    return query.check_fields(names)
+
+
+def _order(
+    standards: list[Standard], sort: str | None, reverse: bool, limit: int | None
+) -> list[Standard]:
+    if sort is not None:
+        standards = query.sort_standards(standards, sort, reverse=reverse, today=_today())
+    elif reverse:
+        standards = standards[::-1]
+    return standards if limit is None else standards[:limit]
+
+
+def _show_standards(standards: list[Standard], fmt: ListFormat, fields: str | None) -> None:
+    columns = _fields(fields, TABLE_FIELDS if fmt is ListFormat.TABLE else FIELDS)
+    rows = query.rows(standards, columns, today=_today())
+    if fmt is ListFormat.TABLE and _stdout_is_terminal():
+        from gbastd import render
+
+        if rows:
+            _print(render.table(columns, rows))
+        _note("No standards match." if not rows else f"{len(rows)} standards. (— = unknown)")
+        return
+    _emit(ROW_WRITERS[Format(fmt.value)](columns, rows))
+
+
+def _version(value: bool) -> None:
+    if value:
+        _emit(f"gbastd {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A catalogue of the Guangdong–Hong Kong–Macao Greater Bay Area standards (湾区标准).
+
+    Exit codes: 0 success (an empty result included); 1 not found, invalid catalogue or
+    refused write; 2 usage error; 130 interrupted; 141 output pipe closed early.
+    """
+
+
+@app.command("list")
+def list_command(
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    batch: BatchOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    publisher: PublisherOpt = None,
+    search: SearchOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    fields: FieldsOpt = None,
+    fmt: ListFormatOpt = ListFormat.TABLE,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """List standards, filtered and sorted.
+
+    Example: gbastd list --domain food --format csv
+    """
+    with _user_errors():
+        filters = _filters(
+            domain=domain,
+            status=status,
+            batch=batch,
+            year=year,
+            since=since,
+            until=until,
+            publisher=publisher,
+            search=search,
+        )
+        selected = query.select(_load(catalogue_path), filters, today=_today())
+        _show_standards(_order(selected, sort, reverse, limit), fmt, fields)
+
+
+@app.command("search")
+def search_command(
+    text: Annotated[str, typer.Argument(help="Words to find; Traditional or Simplified.")],
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    batch: BatchOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    publisher: PublisherOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    fields: FieldsOpt = None,
+    fmt: ListFormatOpt = ListFormat.TABLE,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Search ids, codes, titles (zh, zh-Hant, en), publisher and group, best match first.
+
+    Example: gbastd search 龍舟
+    """
+    with _user_errors():
+        filters = _filters(
+            domain=domain,
+            status=status,
+            batch=batch,
+            year=year,
+            since=since,
+            until=until,
+            publisher=publisher,
+            search=None,
+        )
+        selected = query.select(_load(catalogue_path), filters, today=_today())
+        ranked = query.search(selected, text)
+        _show_standards(_order(ranked, sort, reverse, limit), fmt, fields)
+
+
+@app.command("show")
+def show_command(
+    key: Annotated[str, typer.Argument(help="A gba_id (WQ 1-8 or WQ1-8), a code, or a title.")],
+    fields: FieldsOpt = None,
+    fmt: ListFormatOpt = ListFormat.TABLE,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Show one standard in full.
+
+    Example: gbastd show WQ1-8
+    """
+    with _user_errors():
+        found = query.lookup(_load(catalogue_path), key)
+        columns = _fields(fields, FIELDS)
+        (row,) = query.rows([found], columns, today=_today())
+        if fmt is ListFormat.TABLE:
+            if _stdout_is_terminal():
+                from gbastd import render
+
+                _print(render.record(zip(columns, row, strict=True), title=found.label))
+            else:
+                _emit(
+                    ROW_WRITERS[Format.TSV](
+                        ("field", "value"), list(zip(columns, row, strict=True))
+                    )
+                )
+        elif fmt is ListFormat.JSON:
+            _emit(ROW_WRITERS[Format.JSON](columns, [row]).removeprefix("[\n").removesuffix("]\n"))
+        else:
+            _emit(ROW_WRITERS[Format(fmt.value)](columns, [row]))
+
+
+@app.command("domains")
+def domains_command(
+    fmt: ListFormatOpt = ListFormat.TABLE,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """List the domain tags with their labels and how many entries carry each.
+
+    Example: gbastd domains --format json
+    """
+    with _user_errors():
+        loaded = _load(catalogue_path)
+        counts = dict(query.count_by(loaded.standards, "domains", today=_today()))
+        columns = ("tag", "zh", "zh_hant", "en", "count")
+        rows = [(*domain, counts.get(tag, 0)) for tag, domain in loaded.domains.items()]
+        if fmt is ListFormat.TABLE and _stdout_is_terminal():
+            from gbastd import render
+
+            _print(render.table(columns, rows))
+            return
+        _emit(ROW_WRITERS[Format(fmt.value)](columns, rows))
+
+
+@app.command("stats")
+def stats_command(
+    fmt: ListFormatOpt = ListFormat.TABLE,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Count entries by domain, batch, year and status, and report coverage of the official list.
+
+    Example: gbastd stats
+    """
+    with _user_errors():
+        loaded = _load(catalogue_path)
+        today = _today()
+        info = loaded.info
+        catalogued = len(loaded.standards)
+        breakdown = {
+            dimension: query.count_by(loaded.standards, field, today=today)
+            for dimension, field in (
+                ("domain", "domains"),
+                ("batch", "batch"),
+                ("year", "listed"),
+                ("status", "status"),
+            )
+        }
+        rows: list[tuple[Any, ...]] = [("catalogued", None, catalogued)]
+        if info.published_total is not None:
+            rows.append(("published", info.as_of, info.published_total))
+        rows += [("published", t.as_of, t.total) for t in info.totals]
+        rows += [(dim, value, count) for dim, pairs in breakdown.items() for value, count in pairs]
+        coverage = _coverage(catalogued, info.published_total, info.as_of)
+        if fmt is ListFormat.TABLE and _stdout_is_terminal():
+            from gbastd import render
+
+            tables = [render.table((dim, "entries"), pairs) for dim, pairs in breakdown.items()]
+            _print(coverage, *tables)
+        elif fmt is ListFormat.JSON:
+            _emit(
+                json_value(
+                    {
+                        "catalogued": catalogued,
+                        "published_total": info.published_total,
+                        "as_of": info.as_of,
+                        "coverage": coverage,
+                        "published_totals": [t._asdict() for t in info.totals],
+                        **{
+                            f"by_{dim}": [{"value": v, "count": c} for v, c in pairs]
+                            for dim, pairs in breakdown.items()
+                        },
+                    }
+                )
+            )
+        else:
+            _emit(ROW_WRITERS[Format(fmt.value)](("dimension", "value", "count"), rows))
+
+
+def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
+    if published is None:
+        return f"{catalogued} entries catalogued; the size of the official list is unknown."
+    when = f" (official total as of {as_of})" if as_of else ""
+    return f"{catalogued} of {published} listed items catalogued{when}."
+
+
+@app.command("export")
+def export_command(
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    batch: BatchOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    publisher: PublisherOpt = None,
+    search: SearchOpt = None,
+    sort: SortOpt = None,
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    fields: FieldsOpt = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            rich_help_panel=_OUTPUT,
+            help="toml writes a catalogue file that gbastd can load.",
+        ),
+    ] = ExportFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of stdout.",
+            rich_help_panel=_OUTPUT,
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing output file.", rich_help_panel=_OUTPUT),
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            rich_help_panel=_OUTPUT,
+            help="CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised.",
+        ),
+    ] = False,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Export standards as CSV, TSV, JSON, JSON Lines, TOML or Markdown.
+
+    Example: gbastd export --domain food --excel -o food.csv
+    """
+    if excel and fmt is not ExportFormat.CSV:
+        raise typer.BadParameter(
+            "--excel makes a CSV file; use it with --format csv.", param_hint="--excel"
+        )
+    if fields is not None and fmt is ExportFormat.TOML:
+        raise typer.BadParameter(
+            "a TOML export is a whole catalogue; drop --fields.", param_hint="--fields"
+        )
+    with _user_errors():
+        loaded = _load(catalogue_path)
+        filters = _filters(
+            domain=domain,
+            status=status,
+            batch=batch,
+            year=year,
+            since=since,
+            until=until,
+            publisher=publisher,
+            search=search,
+        )
+        selected = _order(query.select(loaded, filters, today=_today()), sort, reverse, limit)
+        if fmt is ExportFormat.TOML:
+            content = to_toml(loaded, selected)
+        else:
+            columns = _fields(fields, FIELDS)
+            rows = query.rows(selected, columns, today=_today())
+            if fmt is ExportFormat.CSV:
+                content = to_csv(columns, rows, excel=excel)
+            else:
+                content = ROW_WRITERS[Format(fmt.value)](columns, rows)
+        if output is None or str(output) == "-":
+            _emit(content)
+            return
+        _write_file(output, content.encode("utf-8"), force=force)
+        sys.stderr.write(f"Wrote {len(selected)} standards to {output}.\n")
+
+
+def _write_file(path: Path, data: bytes, *, force: bool) -> None:
+    """Write a file atomically: a temporary file beside it, then a rename over it."""
+    import tempfile
+
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory; name a file to write.")
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists; add --force to replace it.")
+    directory = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise OutputError(f"cannot write to {directory}: {error.strerror}.") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write {path}: {error.strerror or error}.") from None
+        raise
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[
+        Path | None, typer.Argument(help="Catalogue to check; default: the active one.")
+    ] = None,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Check a catalogue file and list every problem in it.
+
+    Example: gbastd validate data/standards.toml
+    """
+    path = catalogue.resolve(file if file is not None else catalogue_path)
+    with _user_errors():
+        try:
+            loaded = catalogue.load(path)
+        except CatalogueInvalid as error:
+            _emit("\n".join(error.lines()) + "\n")
+            _fail(str(error) + ".", 1)
+        _emit(
+            f"{path}: valid catalogue, {len(loaded.standards)} standards "
+            f"in {len(loaded.domains)} domains.\n"
+        )
+
+
+@app.command("schema")
+def schema_command(
+    part: Annotated[
+        SchemaPart, typer.Argument(case_sensitive=False, help="catalogue (the file) or entry.")
+    ] = SchemaPart.CATALOGUE,
+) -> None:
+    """Print the JSON Schema of the catalogue file or of one entry.
+
+    Example: gbastd schema entry > entry.schema.json
+    """
+    from gbastd.model import CatalogueFile, StandardModel
+
+    model = CatalogueFile if part is SchemaPart.CATALOGUE else StandardModel
+    _emit(json_value(model.model_json_schema()))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line; no Python traceback ever reaches the user."""
+    try:
+        app(args=argv, prog_name="gbastd")
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    except Exception as error:  # the last line of defence: one sentence, not a traceback
+        sys.stderr.write(
+            f"Error: internal error ({type(error).__name__}: {error}); please report it.\n"
+        )
+        sys.exit(1)

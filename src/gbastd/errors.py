@@ -1,0 +1,113 @@
+"""The errors gbastd raises: each carries one sentence a user can act on.
+
+The core raises them; ``cli.py`` turns them into a message on stderr and an exit code, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+
+class GbastdError(Exception):
+    """Base of every error gbastd reports to a user; ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class InvalidQuery(GbastdError):
+    """A request that cannot be answered as asked (an unknown tag or field): a usage error."""
+
+    exit_code = 2
+
+
+class Problem(NamedTuple):
+    """One thing wrong with a catalogue file, located as precisely as the file allows."""
+
+    message: str
+    position: int | None = None  # 1-based position of the [[standard]] entry
+    entry: str | None = None  # the entry's gba_id, code or title, as written
+    field: str | None = None  # dotted path of the field inside the entry or section
+    line: int | None = None
+    column: int | None = None
+
+    def describe(self, path: str) -> str:
+        """Return the problem as one line that names the file, line, entry and field."""
+        where = path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        parts = [where]
+        if self.position is not None:
+            label = f"standard #{self.position}"
+            if self.entry:
+                label += f" ({self.entry})"
+            parts.append(label)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join([*parts, self.message])
+
+
+class CatalogueError(GbastdError):
+    """A catalogue file cannot be used."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+class CatalogueNotFound(CatalogueError):
+    """The catalogue file does not exist or cannot be read."""
+
+
+class CatalogueInvalid(CatalogueError):
+    """The catalogue file was read but breaks the schema; ``problems`` lists every problem."""
+
+    def __init__(self, path: str, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        CatalogueError.__init__(self, path, f"not a valid catalogue ({count} {noun})")
+        self.problems = tuple(problems)
+
+    def lines(self) -> list[str]:
+        """Return every problem as a line naming the file."""
+        return [problem.describe(self.path) for problem in self.problems]
+
+
+class StandardNotFound(GbastdError, LookupError):
+    """No entry matches a key; ``suggestions`` holds the closest keys."""
+
+    def __init__(self, key: str, suggestions: Sequence[str] = ()) -> None:
+        message = f"No standard matches {key!r}."
+        if suggestions:
+            message += " Did you mean: " + ", ".join(suggestions) + "?"
+        else:
+            message += f" Try: gbastd search {key!r}"
+        super().__init__(message)
+        self.key = key
+        self.suggestions = tuple(suggestions)
+
+
+class AmbiguousKey(GbastdError, LookupError):
+    """A key matches more than one entry; ``matches`` names them all."""
+
+    def __init__(self, key: str, matches: Sequence[str]) -> None:
+        super().__init__(
+            f"{key!r} matches {len(matches)} standards: " + "; ".join(matches) + ". "
+            "Use a gba_id or code to pick one."
+        )
+        self.key = key
+        self.matches = tuple(matches)
+
+
+class UnknownField(InvalidQuery):
+    """A field name that the schema does not have."""
+
+    def __init__(self, name: str, valid: Sequence[str]) -> None:
+        super().__init__(f"Unknown field {name!r}. Valid fields: {', '.join(valid)}.")
+        self.name = name
+
+
+class OutputError(GbastdError):
+    """An output file cannot be written (exists, is a directory, is not writable)."""

@@ -1,0 +1,208 @@
+"""Machine-readable output: rows of plain values to CSV, TSV, JSON, JSON Lines, Markdown, and
+whole catalogues to TOML. Every writer returns a string and does no I/O.
+
+Conventions (the output contract in the README): an absent value is an empty cell or JSON
+``null``; a list is joined with `` ; `` in text formats and stays an array in JSON; dates are
+ISO 8601.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard
+from gbastd.text import escape_controls
+
+LIST_SEPARATOR = " ; "
+TOML_HEADER = (
+    "# GBA Standards catalogue (湾区标准). Maintained with gbastd: this file's layout is\n"
+    "# canonical and rewritten by the tool, so comments and hand formatting are not kept.\n"
+    "# Check it with: gbastd validate FILE\n\n"
+)
+
+Row = Sequence[Any]
+
+
+class Format(StrEnum):
+    """Output formats. ``table`` is a rich table on a terminal and plain TSV elsewhere."""
+
+    TABLE = "table"
+    TSV = "tsv"
+    CSV = "csv"
+    JSON = "json"
+    JSONL = "jsonl"
+    MD = "md"
+    TOML = "toml"
+
+
+def cell(value: Any) -> str:
+    """Return a value as text for a CSV/TSV/Markdown cell."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Row], *, excel: bool = False) -> str:
+    """Return RFC 4180 CSV with a header row.
+
+    ``excel`` makes what Excel on a Chinese Windows opens correctly: a UTF-8 BOM, CRLF line
+    ends, and every cell that a spreadsheet would take for a formula prefixed with ``'``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+    if excel:
+        buffer.write("\ufeff")
+        writer.writerow([_neutralise(name) for name in columns])
+        writer.writerows([_neutralise(cell(v)) for v in row] for row in rows)
+    else:
+        writer.writerow(columns)
+        writer.writerows([cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _neutralise(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def tsv_cell(value: Any) -> str:
+    r"""Return a TSV cell: backslash, tab, newline and CR as ``\\ \t \n \r``, other control
+    characters as ``\xHH``, so that one line is always one row."""
+    return escape_controls(cell(value).translate(_TSV_ESCAPES))
+
+
+def to_tsv(columns: Sequence[str], rows: Iterable[Row]) -> str:
+    """Return tab-separated values with a header line."""
+    lines = ["\t".join(columns)]
+    lines += ["\t".join(map(tsv_cell, row)) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# JSON escapes C0 controls itself; these are the other characters a terminal or a JavaScript
+# parser may act on, which ensure_ascii=False would leave raw.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _json_text(text: str) -> str:
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+
+
+def _objects(columns: Sequence[str], rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
+    for row in rows:
+        yield {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in zip(columns, row, strict=True)
+        }
+
+
+def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
+    """Return a JSON array of objects (UTF-8 text, Chinese unescaped)."""
+    return (
+        _json_text(json.dumps(list(_objects(columns, rows)), ensure_ascii=False, indent=2)) + "\n"
+    )
+
+
+def to_jsonl(columns: Sequence[str], rows: Iterable[Row]) -> str:
+    """Return one JSON object per line."""
+    return "".join(
+        _json_text(json.dumps(obj, ensure_ascii=False)) + "\n" for obj in _objects(columns, rows)
+    )
+
+
+def json_value(value: Any) -> str:
+    """Return any JSON-ready value (a dict, say) as indented JSON text."""
+    return _json_text(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _md_cell(value: Any) -> str:
+    text = escape_controls(cell(value).replace("\r\n", "\n"))
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def to_markdown(columns: Sequence[str], rows: Iterable[Row]) -> str:
+    """Return a GitHub-flavoured Markdown table."""
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---" for _ in columns) + " |",
+    ]
+    lines += ["| " + " | ".join(map(_md_cell, row)) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+ROW_WRITERS: dict[Format, Callable[[Sequence[str], Iterable[Row]], str]] = {
+    Format.TABLE: to_tsv,  # a table off a terminal is plain TSV
+    Format.TSV: to_tsv,
+    Format.CSV: to_csv,
+    Format.JSON: to_json,
+    Format.JSONL: to_jsonl,
+    Format.MD: to_markdown,
+}
+
+
+def to_toml(catalogue: Catalogue, standards: Iterable[Standard]) -> str:
+    """Return a catalogue file holding ``standards`` with the catalogue's metadata and tags.
+
+    Keys keep the schema's order, absent values are left out, and dates are TOML dates, so
+    that a file written from a loaded catalogue loads back to the same catalogue.
+    """
+    import tomli_w
+
+    info = catalogue.info
+    meta: dict[str, Any] = _present(
+        name=info.name,
+        as_of=_date(info.as_of),
+        published_total=info.published_total,
+        licence=info.licence,
+        notes=info.notes,
+    )
+    if info.totals:
+        meta["totals"] = [
+            _present(as_of=_date(t.as_of), total=t.total, fields=t.fields, source=t.source)
+            for t in info.totals
+        ]
+    document = {
+        "catalogue": meta,
+        "domains": {
+            tag: {"zh": d.zh, "zh_hant": d.zh_hant, "en": d.en}
+            for tag, d in catalogue.domains.items()
+        },
+        "standard": [_standard_table(s) for s in standards],
+    }
+    return TOML_HEADER + tomli_w.dumps(document)
+
+
+def _standard_table(standard: Standard) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for name, value in zip(FIELDS, standard, strict=True):
+        if value is None or value == ():
+            continue
+        if name in DATE_FIELDS and isinstance(value, str):
+            table[name] = date.fromisoformat(value)
+        else:
+            table[name] = list(value) if isinstance(value, tuple) else value
+    return table
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _date(value: str | None) -> date | str | None:
+    """A full ISO date becomes a TOML date; a partial one (YYYY-MM) stays a string."""
+    if value is not None and len(value) == 10:
+        return date.fromisoformat(value)
+    return value

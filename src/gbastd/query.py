@@ -1,0 +1,277 @@
+"""Read-only questions over a catalogue: filter, sort, look up, search, project to rows.
+
+Pure functions over ``records``; "today" is a parameter so that derived statuses are testable.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from gbastd import text
+from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
+from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard, Status
+
+UNKNOWN = "unknown"
+"""The status filter value that selects entries whose status nothing states or implies."""
+
+_STATUS = FIELDS.index("status")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What ``list``, ``search`` and ``export`` narrow a catalogue by; all given ones must hold.
+
+    Several ``domains`` match an entry that has any of them. Dates are ISO strings compared
+    against ``listed``.
+    """
+
+    domains: tuple[str, ...] = ()
+    status: str | None = None
+    batch: int | None = None
+    year: int | None = None
+    since: str | None = None
+    until: str | None = None
+    publisher: str | None = None
+    search: str | None = None
+
+
+def status_of(standard: Standard, today: str) -> str | None:
+    """Return the stated status, else the one the dates imply at ``today``, else None."""
+    if standard.status is not None:
+        return standard.status
+    if standard.effective is not None:
+        return Status.UPCOMING if standard.effective > today else Status.CURRENT
+    if standard.issued is not None and standard.issued > today:
+        return Status.UPCOMING
+    return None
+
+
+def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standard]:
+    """Return the entries that pass every filter, in catalogue order.
+
+    Raises:
+        InvalidQuery: a domain tag the catalogue does not declare.
+    """
+    unknown = [tag for tag in filters.domains if tag not in catalogue.domains]
+    if unknown:
+        raise InvalidQuery(
+            f"Unknown domain {unknown[0]!r}. Declared domains: {', '.join(catalogue.domains)}."
+        )
+    selected: Iterable[Standard] = catalogue.standards
+    if filters.domains:
+        wanted = frozenset(filters.domains)
+        selected = [s for s in selected if not wanted.isdisjoint(s.domains)]
+    if filters.status is not None:
+        status = None if filters.status == UNKNOWN else filters.status
+        selected = [s for s in selected if status_of(s, today) == status]
+    if filters.batch is not None:
+        selected = [s for s in selected if s.batch == filters.batch]
+    if filters.year is not None:
+        year = f"{filters.year:04d}"
+        selected = [s for s in selected if s.listed is not None and s.listed[:4] == year]
+    if filters.since is not None:
+        since = filters.since
+        selected = [s for s in selected if s.listed is not None and s.listed >= since]
+    if filters.until is not None:
+        until = filters.until
+        selected = [s for s in selected if s.listed is not None and s.listed <= until]
+    if filters.publisher is not None:
+        needle = text.fold(filters.publisher)
+        selected = [s for s in selected if s.publisher and needle in text.fold(s.publisher)]
+    if filters.search is not None:
+        matched = {id(s) for s in search(list(selected), filters.search)}
+        selected = [s for s in selected if id(s) in matched]
+    return list(selected)
+
+
+def check_fields(names: Sequence[str]) -> tuple[str, ...]:
+    """Return the field names if the schema has them all.
+
+    Raises:
+        UnknownField: naming the first unknown one and listing the valid ones.
+    """
+    for name in names:
+        if name not in FIELDS:
+            raise UnknownField(name, FIELDS)
+    return tuple(names)
+
+
+def sort_standards(
+    standards: Sequence[Standard], field: str, *, reverse: bool = False, today: str
+) -> list[Standard]:
+    """Sort by a field (numbers inside text by value); entries without a value go last."""
+    (field,) = check_fields([field])
+    index = FIELDS.index(field)
+
+    def value(standard: Standard) -> Any:
+        return status_of(standard, today) if index == _STATUS else standard[index]
+
+    present = [s for s in standards if value(s) not in (None, ())]
+    missing = [s for s in standards if value(s) in (None, ())]
+    present.sort(key=lambda s: _sort_key(value(s)), reverse=reverse)
+    return present + missing
+
+
+def _sort_key(value: Any) -> Any:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, tuple):
+        return text.natural_key(" ".join(value))
+    return text.natural_key(value)
+
+
+def rows(
+    standards: Iterable[Standard], fields: Sequence[str], *, today: str
+) -> list[tuple[Any, ...]]:
+    """Project entries onto ``fields`` (status resolved as of ``today``), as output rows."""
+    indices = [FIELDS.index(name) for name in fields]
+    if _STATUS in indices:
+        spot = indices.index(_STATUS)
+        return [
+            tuple(status_of(s, today) if i == spot else s[j] for i, j in enumerate(indices))
+            for s in standards
+        ]
+    pick = itemgetter(*indices)
+    if len(indices) == 1:
+        return [(pick(s),) for s in standards]
+    return [pick(s) for s in standards]
+
+
+def get(catalogue: Catalogue, key: str) -> Standard | None:
+    """Return the one entry whose id, code or title matches ``key``, or None if none does.
+
+    Raises:
+        AmbiguousKey: more than one entry matches.
+    """
+    matches = _matches(catalogue.standards, key)
+    if len(matches) > 1:
+        raise AmbiguousKey(key, [_describe(s) for s in matches])
+    return matches[0] if matches else None
+
+
+def lookup(catalogue: Catalogue, key: str) -> Standard:
+    """Return the one entry matching ``key`` (id, code or exact title; width, case, spaces and
+    Traditional/Simplified forms do not matter).
+
+    Raises:
+        StandardNotFound: nothing matches; carries the closest keys as suggestions.
+        AmbiguousKey: more than one entry matches.
+    """
+    found = get(catalogue, key)
+    if found is None:
+        raise StandardNotFound(key, suggest(catalogue.standards, key))
+    return found
+
+
+def _matches(standards: Sequence[Standard], key: str) -> list[Standard]:
+    wanted = text.key(key)
+    if not wanted:
+        return []
+    return [s for s in standards if wanted in {text.key(v) for v in _keys_of(s)}]
+
+
+def _keys_of(standard: Standard) -> list[str]:
+    return [
+        value
+        for value in (
+            standard.gba_id,
+            standard.code,
+            standard.title_zh,
+            standard.title_zh_hant,
+            standard.title_en,
+        )
+        if value
+    ]
+
+
+def _describe(standard: Standard) -> str:
+    names = [v for v in (standard.gba_id, standard.code) if v]
+    return " ".join([*names, standard.title_zh])
+
+
+def suggest(standards: Sequence[Standard], key: str, limit: int = 5) -> list[str]:
+    """Return up to ``limit`` labels closest to ``key``: search hits first, then look-alikes."""
+    found = [s.label for s in search(standards, key)[:limit]]
+    if len(found) < limit:
+        by_key = {text.key(v): s.label for s in standards for v in _keys_of(s)}
+        for close in difflib.get_close_matches(text.key(key), list(by_key), n=limit, cutoff=0.6):
+            if by_key[close] not in found:
+                found.append(by_key[close])
+    return found[:limit]
+
+
+# Points a query term earns by where it matches; an entry's score is the sum over terms.
+_EXACT_ID = 100
+_EXACT_TITLE = 80
+_TITLE_PREFIX = 60
+_TITLE_PART = 40
+_ID_PART = 30
+_OTHER_PART = 10
+
+
+def search(standards: Sequence[Standard], query: str) -> list[Standard]:
+    """Rank entries matching every term of ``query`` over ids, codes, titles (zh, zh-Hant,
+    en), publisher and group; Traditional and Simplified characters match each other.
+
+    Ties keep catalogue order. An empty query matches nothing.
+    """
+    terms = text.fold(query).split()
+    if not terms:
+        return []
+    scored = []
+    for position, standard in enumerate(standards):
+        score = 0
+        for term in terms:
+            best = _term_score(standard, term)
+            if not best:
+                break
+            score += best
+        else:
+            scored.append((-score, position, standard))
+    scored.sort(key=itemgetter(0, 1))
+    return [standard for _, _, standard in scored]
+
+
+def _term_score(standard: Standard, term: str) -> int:
+    best = 0
+    term_key = term.replace(" ", "")
+    for identifier in (standard.gba_id, standard.code):
+        if identifier:
+            key = text.key(identifier)
+            if key == term_key:
+                return _EXACT_ID
+            if term_key in key:
+                best = _ID_PART
+    for title in (standard.title_zh, standard.title_zh_hant, standard.title_en):
+        if title:
+            folded = text.fold(title)
+            if folded == term:
+                return _EXACT_TITLE
+            if folded.startswith(term):
+                best = max(best, _TITLE_PREFIX)
+            elif term in folded:
+                best = max(best, _TITLE_PART)
+    if not best:
+        for other in (standard.publisher, standard.group):
+            if other and term in text.fold(other):
+                return _OTHER_PART
+    return best
+
+
+def count_by(standards: Iterable[Standard], field: str, *, today: str) -> list[tuple[Any, int]]:
+    """Count entries by a field's value (each tag of a list counts); None counts as unknown.
+
+    Ordered by value, numbers inside text by value, unknown last.
+    """
+    counts: dict[Any, int] = {}
+    for (value,) in rows(standards, [field], today=today):
+        if field in DATE_FIELDS and value is not None:
+            value = value[:4]
+        for item in value if isinstance(value, tuple) else (value,):
+            counts[item] = counts.get(item, 0) + 1
+    known = sorted((k for k in counts if k is not None), key=_sort_key)
+    return [(k, counts[k]) for k in known] + ([(None, counts[None])] if None in counts else [])
