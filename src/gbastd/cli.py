@@ -34,11 +34,6 @@ TABLE_FIELDS = ("gba_id", "code", "title_zh", "domains", "listed", "status")
 
 app = typer.Typer(
     name="gbastd",
-    help=(
-        "A catalogue of the Guangdong–Hong Kong–Macao Greater Bay Area standards (湾区标准).\n\n"
-        "Exit codes: 0 success (an empty result included); 1 not found, invalid catalogue or "
-        "refused write; 2 usage error; 130 interrupted; 141 output pipe closed early."
-    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -377,7 +372,10 @@ def search_command(
     fmt: ListFormatOpt = ListFormat.TABLE,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
-    """Search ids, codes, titles (zh, zh-Hant, en), publisher and group, best match first.
+    """Search standards, best match first.
+
+    Looks in ids, codes, titles (zh, zh-Hant, en), publisher and group; Traditional and
+    Simplified characters match each other.
 
     Example: gbastd search 龍舟
     """
@@ -434,7 +432,7 @@ def domains_command(
     fmt: ListFormatOpt = ListFormat.TABLE,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
-    """List the domain tags with their labels and how many entries carry each.
+    """List the domain tags with their labels and entry counts.
 
     Example: gbastd domains --format json
     """
@@ -456,7 +454,9 @@ def stats_command(
     fmt: ListFormatOpt = ListFormat.TABLE,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
-    """Count entries by domain, batch, year and status, and report coverage of the official list.
+    """Count entries and report coverage of the official list.
+
+    Counts by domain, batch, year and status, and compares with the published total.
 
     Example: gbastd stats
     """
@@ -476,7 +476,7 @@ def stats_command(
         }
         rows: list[tuple[Any, ...]] = [("catalogued", None, catalogued)]
         if info.published_total is not None:
-            rows.append(("published", info.as_of, info.published_total))
+            rows.append(("published_total", info.as_of, info.published_total))
         rows += [("published", t.as_of, t.total) for t in info.totals]
         rows += [(dim, value, count) for dim, pairs in breakdown.items() for value, count in pairs]
         coverage = _coverage(catalogued, info.published_total, info.as_of)
@@ -559,7 +559,9 @@ def export_command(
     ] = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
-    """Export standards as CSV, TSV, JSON, JSON Lines, TOML or Markdown.
+    """Export standards to stdout or a file.
+
+    CSV, TSV, JSON, JSON Lines, TOML (a loadable catalogue) or Markdown.
 
     Example: gbastd export --domain food --excel -o food.csv
     """

@@ -129,8 +129,8 @@ def json_value(value: Any) -> str:
 
 
 def _md_cell(value: Any) -> str:
-    text = escape_controls(cell(value).replace("\r\n", "\n"))
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    text = cell(value).replace("\r\n", "\n").replace("\\", "\\\\").replace("|", "\\|")
+    return escape_controls(text.replace("\n", "<br>"))
 
 
 def to_markdown(columns: Sequence[str], rows: Iterable[Row]) -> str:

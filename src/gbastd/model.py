@@ -103,7 +103,9 @@ class StandardModel(BaseModel):
     issued: date | None = Field(None, description="Issue date of the standard itself.")
     effective: date | None = Field(None, description="Date the standard takes effect.")
     status: Status | None = Field(
-        None, description="Stated status; when absent it is derived from the dates, else unknown."
+        None,
+        strict=False,  # TOML has no enums: accept the value's text
+        description="Stated status; when absent it is derived from the dates, else unknown.",
     )
     publisher: NonBlank | None = Field(None, description="Publisher (发布单位) or lead body.")
     group: NonBlank | None = Field(None, description="The source's own grouping, e.g. 潮菜.")

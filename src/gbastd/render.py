@@ -14,15 +14,17 @@ from rich.text import Text
 from gbastd.formats import cell
 from gbastd.text import escape_controls
 
-_UNKNOWN = Text("—", style="dim")
+_STATUS_STYLES = {"current": "green", "upcoming": "yellow", "withdrawn": "red"}
 # Columns that hold short identifiers: kept on one line; everything else folds.
 _NO_WRAP = frozenset({"gba_id", "code", "batch", "listed", "issued", "effective", "status", "tag"})
 
 
-def _text(value: Any) -> Text:
+def _text(value: Any, *, separator: str | None = None) -> Text:
     """Cell text with control characters escaped and no markup interpreted."""
     if value is None or value == ():
-        return _UNKNOWN
+        return Text("—", style="dim")
+    if separator is not None and isinstance(value, tuple):
+        return Text(separator.join(escape_controls(item) for item in value))
     return Text(escape_controls(cell(value)))
 
 
@@ -33,8 +35,12 @@ def table(
     grid = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold")
     for name in columns:
         grid.add_column(name, no_wrap=name in _NO_WRAP, overflow="fold")
+    status_column = columns.index("status") if "status" in columns else None
     for row in rows:
-        grid.add_row(*(_text(value) for value in row))
+        cells = [_text(value) for value in row]
+        if status_column is not None:
+            cells[status_column].stylize(_STATUS_STYLES.get(row[status_column], ""))
+        grid.add_row(*cells)
     return grid
 
 
@@ -44,6 +50,7 @@ def record(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Tab
     grid.add_column("field", style="bold", no_wrap=True)
     grid.add_column("value", overflow="fold")
     for name, value in pairs:
-        shown = Text("unknown", style="dim") if value is None or value == () else _text(value)
+        unknown = value is None or value == ()
+        shown = Text("unknown", style="dim") if unknown else _text(value, separator="\n")
         grid.add_row(name, shown)
     return grid

@@ -1,0 +1,89 @@
+"""Shared fixtures: an isolated environment, the CLI runner, the fixture catalogues."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import gbastd
+from gbastd.catalogue import ENV_VAR
+from gbastd.records import Catalogue
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+GOLDEN = TESTS / "golden"
+ROOT = TESTS.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/* from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's catalogue choice, colours or terminal width."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(name="runner")
+def _runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(name="mini_path")
+def _mini_path() -> Path:
+    return DATA / "mini.toml"
+
+
+@pytest.fixture(name="mini")
+def _mini(mini_path: Path) -> Catalogue:
+    return gbastd.load(mini_path)
+
+
+@pytest.fixture(name="golden")
+def _golden(request: pytest.FixtureRequest) -> Iterator[GoldenCheck]:
+    yield GoldenCheck(update=bool(request.config.getoption("--update-golden")))
+
+
+class GoldenCheck:
+    """Compare text with tests/golden/NAME, or rewrite it with --update-golden."""
+
+    def __init__(self, *, update: bool) -> None:
+        self.update = update
+
+    def __call__(self, name: str, actual: bytes) -> None:
+        path = GOLDEN / name
+        if self.update:
+            path.write_bytes(actual)
+            return
+        assert path.exists(), f"{path} is missing: run pytest --update-golden and review it"
+        assert actual == path.read_bytes(), f"output differs from {path}"
+
+
+def run_gbastd(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed command in a subprocess, as a shell would."""
+    full_env = {k: v for k, v in os.environ.items() if k != ENV_VAR}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "gbastd", *args],
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )

@@ -1,0 +1,88 @@
+"""Writers: golden files for every format, Excel safety, TOML round trip, escaping."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from gbastd import catalogue, formats, query
+from gbastd.formats import ROW_WRITERS, Format
+from gbastd.records import FIELDS, Catalogue
+
+from .conftest import GoldenCheck
+
+TODAY = "2026-11-27"
+
+
+@pytest.mark.parametrize("fmt", [Format.CSV, Format.TSV, Format.JSON, Format.JSONL, Format.MD])
+def test_row_formats_match_golden_files(mini: Catalogue, golden: GoldenCheck, fmt: Format) -> None:
+    """Each format writes the fixture catalogue exactly as reviewed."""
+    rows = query.rows(mini.standards, FIELDS, today=TODAY)
+    golden(f"mini.{fmt.value}", ROW_WRITERS[fmt](FIELDS, rows).encode("utf-8"))
+
+
+def test_toml_matches_golden_file(mini: Catalogue, golden: GoldenCheck) -> None:
+    """The TOML export is the catalogue file in canonical form."""
+    golden("mini.toml", formats.to_toml(mini, mini.standards).encode("utf-8"))
+
+
+def test_toml_export_round_trips(mini: Catalogue, tmp_path: Path) -> None:
+    """Exporting everything to TOML and loading it gives the same catalogue."""
+    exported = tmp_path / "exported.toml"
+    exported.write_text(formats.to_toml(mini, mini.standards), encoding="utf-8")
+    again = catalogue.load(exported)
+    assert (again.info, again.domains, again.standards) == (mini.info, mini.domains, mini.standards)
+
+
+def test_json_has_every_field_with_nulls_and_arrays(mini: Catalogue) -> None:
+    """Absent values are null, lists are arrays, Chinese is not escaped."""
+    text = formats.to_json(FIELDS, query.rows(mini.standards, FIELDS, today=TODAY))
+    objects = json.loads(text)
+    assert list(objects[3]) == list(FIELDS)
+    assert objects[3]["gba_id"] is None
+    assert objects[1]["sources"] == ["https://example.org/list-1", "https://example.org/press"]
+    assert "测试米" in text
+
+
+def test_json_escapes_characters_a_terminal_would_obey() -> None:
+    """C0 and C1 controls and line separators are escaped; the data survives exactly."""
+    hostile = "a\x1b[2Jb\x9bc\u2028d"
+    text = formats.to_jsonl(["t"], [(hostile,)])
+    assert "\x1b" not in text and "\x9b" not in text and "\u2028" not in text
+    assert json.loads(text)["t"] == hostile
+
+
+def test_csv_joins_lists_and_leaves_unknown_cells_empty(mini: Catalogue) -> None:
+    """Lists are ' ; '-joined and absent values are empty cells."""
+    text = formats.to_csv(FIELDS, query.rows(mini.standards, FIELDS, today=TODAY))
+    records = list(csv.DictReader(io.StringIO(text)))
+    assert records[1]["sources"] == "https://example.org/list-1 ; https://example.org/press"
+    assert records[3]["gba_id"] == ""
+    assert "\r" not in text
+
+
+def test_excel_csv_has_bom_crlf_and_no_formulas() -> None:
+    """--excel: BOM, CRLF, and cells that start like a formula are neutralised."""
+    rows = [('=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "粤港澳", "a=b")]
+    text = formats.to_csv(["=head", "b", "c", "d", "e", "f", "g", "h"], rows, excel=True)
+    assert text.startswith("\ufeff'=head,")
+    assert text.endswith("\r\n")
+    (header, row) = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert header == ["'=head", "b", "c", "d", "e", "f", "g", "h"]
+    assert row == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "粤港澳", "a=b"]
+
+
+def test_tsv_keeps_one_row_per_line() -> None:
+    """Tabs, newlines, backslashes and controls inside values are escaped."""
+    text = formats.to_tsv(["a", "b"], [("x\ty\nz\\", "\x1b[31m"), (None, ("p", "q"))])
+    assert text == "a\tb\nx\\ty\\nz\\\\\t\\x1b[31m\n\tp ; q\n"
+
+
+def test_markdown_escapes_pipes_and_newlines() -> None:
+    """A pipe or newline inside a value cannot break the table."""
+    text = formats.to_markdown(["a"], [("x|y\nz",)])
+    assert text == "| a |\n| --- |\n| x\\|y<br>z |\n"
