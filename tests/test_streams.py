@@ -1,0 +1,138 @@
+"""The real process: pipes that close early, closed or full stdout, and a real terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, run_gbastd
+
+MINI = str(ROOT / "tests" / "data" / "mini.toml")
+
+
+def run_in_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """Run gbastd on a pseudo-terminal; return its exit code and what it drew."""
+    child_env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "GBASTD_CATALOGUE"}}
+    child_env.update({"COLUMNS": "100", "TERM": "xterm-256color", **(env or {})})
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child process
+        os.execve(sys.executable, [sys.executable, "-m", "gbastd", *args], child_env)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode("utf-8").replace("\r\n", "\n")
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """python -m gbastd is the same command."""
+    result = run_gbastd("list", "-c", MINI, "-f", "csv", "-F", "code", "-n", "1")
+    assert (result.returncode, result.stdout, result.stderr) == (0, b"code\nT/TEST 9-2022\n", b"")
+
+
+def test_reader_closing_the_pipe_is_quiet() -> None:
+    """When the reader has gone (head, less), gbastd stops silently with exit 141."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "gbastd", "list", "-c", MINI],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # before gbastd has written anything
+        stderr = process.stderr.read()
+        assert (process.wait(timeout=60), stderr) == (141, b"")
+
+
+def test_pipe_into_head_prints_no_traceback() -> None:
+    """gbastd list | head -1 prints the first line and nothing on stderr."""
+    command = f"{sys.executable} -m gbastd list -c {MINI} | head -1"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=60, check=False)
+    assert (result.stdout, result.stderr) == (
+        b"gba_id\tcode\ttitle_zh\tdomains\tlisted\tstatus\n",
+        b"",
+    )
+
+
+def test_closed_stdout_is_one_sentence() -> None:
+    """gbastd list >&- says why it cannot write and exits 1."""
+    command = f"{sys.executable} -m gbastd list -c {MINI} >&-"
+    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=60, check=False)
+    assert (result.returncode, result.stderr) == (
+        1,
+        b"Error: cannot write output: standard output is closed.\n",
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="this system has no /dev/full")
+def test_full_disk_is_one_sentence() -> None:
+    """Writing to /dev/full reports the disk full and exits 1."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "gbastd", "list", "-c", MINI],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    assert (result.returncode, result.stderr) == (
+        1,
+        b"Error: cannot write output: No space left on device.\n",
+    )
+
+
+def test_terminal_gets_a_rich_table_with_colour() -> None:
+    """On a terminal, list draws a table, colours statuses and notes the count on stderr."""
+    code, screen = run_in_terminal("list", "-c", MINI)
+    assert code == 0
+    assert "─────" in screen
+    assert "\x1b[32mcurrent" in screen  # green
+    assert "4 standards. (— = unknown)" in screen
+    assert "测试赛事志愿服务" in screen
+
+
+def test_no_color_removes_colour_on_a_terminal() -> None:
+    """NO_COLOR leaves a table without colour codes."""
+    code, screen = run_in_terminal("list", "-c", MINI, env={"NO_COLOR": "1"})
+    assert code == 0
+    assert "current" in screen
+    assert "\x1b[32m" not in screen and "\x1b[31m" not in screen
+
+
+def test_show_on_a_terminal_says_unknown() -> None:
+    """Values no source gives are shown as unknown, not left blank."""
+    code, screen = run_in_terminal("show", "WQ 1-9", "-c", MINI)
+    assert code == 0
+    assert "platform_category" in screen and "unknown" in screen
+
+
+def test_format_other_than_table_is_the_same_on_a_terminal() -> None:
+    """Machine formats do not change when stdout is a terminal."""
+    code, screen = run_in_terminal("list", "-c", MINI, "-f", "csv")
+    assert code == 0
+    assert screen.encode("utf-8") == (ROOT / "tests" / "golden" / "mini.csv").read_bytes()
+
+
+def test_hostile_titles_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Escape sequences in a catalogue are shown escaped on a terminal, never obeyed."""
+    hostile = tmp_path / "hostile.toml"
+    text = Path(MINI).read_text(encoding="utf-8")
+    hostile.write_text(
+        text.replace('title_zh = "测试米"', 'title_zh = "测试米\\u001b]0;pwned\\u0007\\u001b[2J"'),
+        encoding="utf-8",
+    )
+    code, screen = run_in_terminal("list", "-c", str(hostile), env={"COLUMNS": "200"})
+    assert code == 0
+    assert "\x1b]0;" not in screen and "\x1b[2J" not in screen
+    assert "\\x1b]0;pwned\\x07\\x1b[2J" in screen
