@@ -119,6 +119,7 @@ def test_show_on_a_terminal_says_unknown() -> None:
 
 def test_format_other_than_table_is_the_same_on_a_terminal() -> None:
     """Machine formats do not change when stdout is a terminal."""
+    run_in_terminal("list", "-c", MINI)  # the first run would show its progress on stderr
     code, screen = run_in_terminal("list", "-c", MINI, "-f", "csv")
     assert code == 0
     assert screen.encode("utf-8") == (ROOT / "tests" / "golden" / "mini.csv").read_bytes()
@@ -136,3 +137,17 @@ def test_hostile_titles_cannot_drive_the_terminal(tmp_path: Path) -> None:
     assert code == 0
     assert "\x1b]0;" not in screen and "\x1b[2J" not in screen
     assert "\\x1b]0;pwned\\x07\\x1b[2J" in screen
+
+
+def test_first_run_after_a_change_shows_progress_on_a_terminal() -> None:
+    """Parsing and validating a changed catalogue is announced on a terminal, then erased."""
+    code, screen = run_in_terminal("list", "-c", MINI, env={"GBASTD_NO_CACHE": "1"})
+    assert code == 0
+    assert "gbastd: reading the changed catalogue" in screen
+    assert "gbastd: validating 0 of 4 entries…\r\x1b[K" in screen
+
+
+def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
+    """Off a terminal, a first run says nothing on stderr."""
+    result = run_gbastd("list", "-c", MINI, env={"GBASTD_CACHE_DIR": str(tmp_path)})
+    assert (result.returncode, result.stderr) == (0, b"")

@@ -1,33 +1,46 @@
-"""Find, read and validate a catalogue file.
+"""Find, read and validate a catalogue file, through the snapshot cache.
 
 The active catalogue is, in order: an explicit path, ``$GBASTD_CATALOGUE``, or the catalogue
 that ships inside the package (in a source checkout or editable install, the repository's own
-``data/standards.toml``). Nothing is read at import time.
+``data/standards.toml``). Nothing is read at import time, and pydantic and tomllib are imported
+only when a catalogue has to be parsed and validated, that is when its content changed.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gbastd import cache
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
-from gbastd.records import Catalogue
+from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Total
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total) while a changed catalogue is parsed ("parse") and
+validated ("validate"), so that a terminal can show what a slow first run is doing."""
 
 ENV_VAR = "GBASTD_CATALOGUE"
-_ENTRY_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*standard[ \t]*\]\]", re.MULTILINE)
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_ENTRY_HEADER = rb"(?m)^[ \t]*\[\[[ \t]*standard[ \t]*\]\]"
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)$"
 
 
 def embedded_path() -> Path:
-    """Return the path of the catalogue shipped with gbastd."""
-    packaged = resources.files("gbastd").joinpath("data", "standards.toml")
+    """Return the path of the catalogue shipped with gbastd.
+
+    The wheel installs it as package data beside this module (this is what
+    ``importlib.resources.files("gbastd")`` resolves to for an installed package, without the
+    10 ms that importing importlib.resources adds to every start).
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "standards.toml"
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     # A source checkout or editable install reads the live file at the repository root.
-    return Path(__file__).resolve().parents[2] / "data" / "standards.toml"
+    return here.parents[1] / "data" / "standards.toml"
 
 
 def resolve(path: str | os.PathLike[str] | None = None) -> Path:
@@ -40,36 +53,141 @@ def resolve(path: str | os.PathLike[str] | None = None) -> Path:
     return embedded_path()
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Catalogue:
-    """Load and validate a catalogue (see ``resolve`` for which one).
+def load(
+    path: str | os.PathLike[str] | None = None, *, progress: Progress | None = None
+) -> Catalogue:
+    """Load a valid catalogue (see ``resolve`` for which one), from the cache when unchanged.
 
     Raises:
         CatalogueNotFound: the file is missing or unreadable.
         CatalogueInvalid: the file is not valid; every problem is listed.
     """
+    from gbastd import __version__
+
     resolved = resolve(path)
-    return parse(read_bytes(resolved), str(resolved))
-
-
-def read_bytes(path: Path) -> bytes:
-    """Return the file's bytes, or raise CatalogueNotFound with the reason."""
+    salt = cache.salt(__version__)
+    # Loading builds a great many small objects that hold no cycles: collecting is waste.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        return path.read_bytes()
+        known = cache.remembered_key(resolved, salt)
+        if known is not None:
+            cached = _from_cache(resolved, known)
+            if cached is not None:
+                return cached
+        data, before, after = _read_source(resolved)
+        key = cache.content_key(data, salt)
+        catalogue = _from_cache(resolved, key)
+        if catalogue is None:
+            catalogue = parse(data, str(resolved), progress=progress)
+            cache.write(resolved, key, to_snapshot(catalogue))
+        cache.remember_key(resolved, salt, key, before, after)
+        return catalogue
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _from_cache(path: Path, key: str) -> Catalogue | None:
+    snapshot = cache.read(path, key)
+    if snapshot is None:
+        return None
+    try:
+        return from_snapshot(snapshot, str(path))
+    except (TypeError, ValueError):
+        return None  # a snapshot of another shape: rebuild it
+
+
+def to_snapshot(catalogue: Catalogue) -> tuple[Any, ...]:
+    """Return the catalogue as nested tuples of plain values (what marshal can store).
+
+    Equal values that repeat across entries (tags, tag lists, publishers, dates) are made one
+    object, so that the snapshot stores them once and loading creates them once.
+    """
+    info = catalogue.info
+    shared: dict[Any, Any] = {}
+    repeated = [name in _REPEATED for name in Standard._fields]
+    rows = tuple(
+        tuple(
+            shared.setdefault(value, value) if repeat and value is not None else value
+            for repeat, value in zip(repeated, standard, strict=True)
+        )
+        for standard in catalogue.standards
+    )
+    return (
+        (*info[:5], tuple(tuple(total) for total in info.totals)),
+        tuple(tuple(domain) for domain in catalogue.domains.values()),
+        rows,
+    )
+
+
+_REPEATED = frozenset(
+    {
+        "domains",
+        "batch",
+        "listed",
+        "issued",
+        "effective",
+        "status",
+        "publisher",
+        "group",
+        "platform_category",
+    }
+)
+
+
+def from_snapshot(snapshot: tuple[Any, ...], path: str) -> Catalogue:
+    """Rebuild the records of a catalogue from ``to_snapshot``'s tuples."""
+    info, domains, rows = snapshot
+    *meta, totals = info
+    return Catalogue(
+        path=path,
+        info=CatalogueInfo._make((*meta, tuple(map(Total._make, totals)))),
+        domains={domain[0]: Domain._make(domain) for domain in domains},
+        standards=tuple(map(Standard._make, rows)),
+    )
+
+
+def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
+    """Return the file's bytes and its status before and after reading them.
+
+    Raises:
+        CatalogueNotFound: naming the file and the reason it cannot be read.
+    """
+    try:
+        with path.open("rb") as stream:
+            before = os.fstat(stream.fileno())
+            data = stream.read()
+            after = os.fstat(stream.fileno())
     except FileNotFoundError:
         raise CatalogueNotFound(str(path), "no such catalogue file") from None
     except IsADirectoryError:
         raise CatalogueNotFound(str(path), "is a directory, not a catalogue file") from None
     except OSError as error:
         raise CatalogueNotFound(str(path), f"cannot be read ({error.strerror})") from None
+    return data, before, after
 
 
-def parse(data: bytes, path: str) -> Catalogue:
+def parse(data: bytes, path: str, *, progress: Progress | None = None) -> Catalogue:
     """Validate catalogue bytes (UTF-8 TOML; a leading BOM is accepted) into records."""
     from gbastd.model import build_catalogue
 
+    if progress is not None:
+        progress("parse", 0, len(data))
     document = _parse_toml(data, path)
-    entry_lines = [data.count(b"\n", 0, m.start()) + 1 for m in _ENTRY_HEADER.finditer(data)]
-    return build_catalogue(document, path, entry_lines)
+    entry_lines = _entry_lines(data)
+    return build_catalogue(document, path, entry_lines, progress=progress)
+
+
+def _entry_lines(data: bytes) -> list[int]:
+    """Return the line number of every [[standard]] header, counting newlines only once."""
+    lines = []
+    line, last = 1, 0
+    for match in re.finditer(_ENTRY_HEADER, data):
+        line += data.count(b"\n", last, match.start())
+        last = match.start()
+        lines.append(line)
+    return lines
 
 
 def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
@@ -83,7 +201,7 @@ def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
         return tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         message = str(error)
-        position = _TOML_POSITION.search(message)
+        position = re.search(_TOML_POSITION, message)
         if position is None:
             raise CatalogueInvalid(path, [Problem(f"TOML syntax error: {message}")]) from None
         problem = Problem(

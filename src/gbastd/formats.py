@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard
+from gbastd.records import DATE_FIELDS, FIELDS, LIST_FIELDS, Catalogue, Standard
 from gbastd.text import escape_controls
 
 LIST_SEPARATOR = " ; "
@@ -68,8 +67,19 @@ def to_csv(columns: Sequence[str], rows: Iterable[Row], *, excel: bool = False) 
         writer.writerows([_neutralise(cell(v)) for v in row] for row in rows)
     else:
         writer.writerow(columns)
-        writer.writerows([cell(v) for v in row] for row in rows)
+        # csv writes None as an empty cell and numbers as text: only lists need joining.
+        lists = [i for i, name in enumerate(columns) if name in LIST_FIELDS]
+        if lists:
+            rows = (_join_lists(row, lists) for row in rows)
+        writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _join_lists(row: Row, positions: Sequence[int]) -> list[Any]:
+    joined = list(row)
+    for i in positions:
+        joined[i] = cell(joined[i])
+    return joined
 
 
 def _neutralise(text: str) -> str:
@@ -94,11 +104,11 @@ def to_tsv(columns: Sequence[str], rows: Iterable[Row]) -> str:
 
 # JSON escapes C0 controls itself; these are the other characters a terminal or a JavaScript
 # parser may act on, which ensure_ascii=False would leave raw.
-_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029]")
+_JSON_RAW = "[\x7f-\x9f\u2028\u2029]"
 
 
 def _json_text(text: str) -> str:
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return re.sub(_JSON_RAW, lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def _objects(columns: Sequence[str], rows: Iterable[Row]) -> Iterable[dict[str, Any]]:
@@ -111,6 +121,8 @@ def _objects(columns: Sequence[str], rows: Iterable[Row]) -> Iterable[dict[str, 
 
 def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
     """Return a JSON array of objects (UTF-8 text, Chinese unescaped)."""
+    import json  # here, not at the top: the CSV and TSV paths never need it
+
     return (
         _json_text(json.dumps(list(_objects(columns, rows)), ensure_ascii=False, indent=2)) + "\n"
     )
@@ -118,6 +130,8 @@ def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
 
 def to_jsonl(columns: Sequence[str], rows: Iterable[Row]) -> str:
     """Return one JSON object per line."""
+    import json
+
     return "".join(
         _json_text(json.dumps(obj, ensure_ascii=False)) + "\n" for obj in _objects(columns, rows)
     )
@@ -125,6 +139,8 @@ def to_jsonl(columns: Sequence[str], rows: Iterable[Row]) -> str:
 
 def json_value(value: Any) -> str:
     """Return any JSON-ready value (a dict, say) as indented JSON text."""
+    import json
+
     return _json_text(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 

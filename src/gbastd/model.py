@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -185,11 +185,16 @@ class CatalogueFile(BaseModel):
 
 
 def build_catalogue(
-    document: dict[str, Any], path: str, entry_lines: Sequence[int] = ()
+    document: dict[str, Any],
+    path: str,
+    entry_lines: Sequence[int] = (),
+    *,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Catalogue:
     """Validate a parsed catalogue document and return its records.
 
-    ``entry_lines`` gives the line of each ``[[standard]]`` header, so problems can name it.
+    ``entry_lines`` gives the line of each ``[[standard]]`` header, so problems can name it;
+    ``progress("validate", done, total)`` is called every thousand entries.
 
     Raises:
         CatalogueInvalid: listing every problem found, not just the first.
@@ -206,7 +211,10 @@ def build_catalogue(
         problems.append(Problem("must be an array of tables ([[standard]])", field="standard"))
         raw_entries = []
     standards: list[tuple[int, Standard]] = []
+    total = len(raw_entries)
     for index, raw in enumerate(raw_entries):
+        if progress is not None and index % 1000 == 0:
+            progress("validate", index, total)
         position = index + 1
         line = entry_lines[index] if index < len(entry_lines) else None
         if not isinstance(raw, dict):

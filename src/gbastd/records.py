@@ -9,7 +9,6 @@ A test checks that ``Standard`` has exactly the fields of ``model.StandardModel`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -54,6 +53,9 @@ FIELDS: tuple[str, ...] = Standard._fields
 DATE_FIELDS = frozenset({"listed", "issued", "effective"})
 """Fields that hold a date (an ISO string here, a TOML date in the file)."""
 
+LIST_FIELDS = frozenset({"domains", "sources"})
+"""Fields that hold a list (a tuple here, an array in TOML and JSON)."""
+
 
 class Domain(NamedTuple):
     """A domain tag declared by the catalogue (``[domains.<tag>]``) with its labels."""
@@ -84,8 +86,7 @@ class CatalogueInfo(NamedTuple):
     totals: tuple[Total, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+class Catalogue(NamedTuple):
     """A validated catalogue: metadata, declared domains (in file order) and entries."""
 
     path: str

@@ -11,9 +11,10 @@ import unicodedata
 from functools import cache
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-"))
-_GBA_ID = re.compile(r"WQ(\d+)-(\d+)")
-_SPACES = re.compile(r"\s+")
-_DIGITS = re.compile(r"(\d+)")
+# Patterns are compiled on first use (re caches them), not at import: most runs need none.
+_GBA_ID = r"WQ(\d+)-(\d+)"
+_SPACES = r"\s+"
+_DIGITS = r"(\d+)"
 
 
 def normalise_gba_id(raw: str) -> str | None:
@@ -21,8 +22,8 @@ def normalise_gba_id(raw: str) -> str | None:
 
     ``WQ1-8``, ``wq 1-8``, ``WQ 1–8`` and full-width ``ＷＱ１－８`` are all ``WQ 1-8``.
     """
-    compact = _SPACES.sub("", unicodedata.normalize("NFKC", raw).translate(_DASHES)).upper()
-    match = _GBA_ID.fullmatch(compact)
+    compact = re.sub(_SPACES, "", unicodedata.normalize("NFKC", raw).translate(_DASHES)).upper()
+    match = re.fullmatch(_GBA_ID, compact)
     if match is None:
         return None
     return f"WQ {int(match[1])}-{int(match[2])}"
@@ -31,13 +32,13 @@ def normalise_gba_id(raw: str) -> str | None:
 def key(text: str) -> str:
     """Return the lookup key of an id, code or title: width, case, dashes and spaces folded."""
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
-    return _SPACES.sub("", fold_han(folded))
+    return re.sub(_SPACES, "", fold_han(folded))
 
 
 def fold(text: str) -> str:
     """Return text folded for searching: width, case and Traditional→Simplified characters."""
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
-    return _SPACES.sub(" ", fold_han(folded)).strip()
+    return re.sub(_SPACES, " ", fold_han(folded)).strip()
 
 
 def fold_han(text: str) -> str:
@@ -52,7 +53,7 @@ def _han_table() -> dict[int, int]:
     return str.maketrans(TRADITIONAL, SIMPLIFIED)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def escape_controls(text: str) -> str:
@@ -61,7 +62,7 @@ def escape_controls(text: str) -> str:
     A catalogue must not be able to move the cursor, retitle the window or reorder text on the
     user's terminal.
     """
-    return _CONTROL.sub(_escape_one, text)
+    return re.sub(_CONTROL, _escape_one, text)
 
 
 def _escape_one(match: re.Match[str]) -> str:
@@ -73,6 +74,6 @@ def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Return a sort key that orders embedded numbers by value (WQ 1-9 before WQ 1-10)."""
     return tuple(
         (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in _DIGITS.split(text.casefold())
+        for part in re.split(_DIGITS, text.casefold())
         if part
     )
