@@ -44,21 +44,29 @@ def main(out: str) -> int:
         os.remove(base + ".sqlite")
     db = sqlite3.connect(base + ".sqlite")
     db.execute("CREATE TABLE standard(id INTEGER PRIMARY KEY, " + ", ".join(COLUMNS) + ")")
-    db.execute("CREATE TABLE standard_domain(domain TEXT, standard_id INTEGER, "
-               "PRIMARY KEY (domain, standard_id)) WITHOUT ROWID")
+    db.execute(
+        "CREATE TABLE standard_domain(domain TEXT, standard_id INTEGER, "
+        "PRIMARY KEY (domain, standard_id)) WITHOUT ROWID"
+    )
     db.executemany(
         f"INSERT INTO standard VALUES (?, {', '.join('?' for _ in COLUMNS)})",
-        [(i, *(json.dumps(e[c]) if c == "domains" else e[c] for c in COLUMNS))
-         for i, e in enumerate(entries, 1)],
+        [
+            (i, *(json.dumps(e[c]) if c == "domains" else e[c] for c in COLUMNS))
+            for i, e in enumerate(entries, 1)
+        ],
     )
-    db.executemany("INSERT INTO standard_domain VALUES (?, ?)",
-                   [(d, i) for i, e in enumerate(entries, 1) for d in e["domains"]])
+    db.executemany(
+        "INSERT INTO standard_domain VALUES (?, ?)",
+        [(d, i) for i, e in enumerate(entries, 1) for d in e["domains"]],
+    )
     db.commit()
     db.close()
     with open(base + ".expected_food.csv", "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(("code", "title_zh"))
-        writer.writerows((e["code"] or "", e["title_zh"]) for e in entries if "food" in e["domains"])
+        writer.writerows(
+            (e["code"] or "", e["title_zh"]) for e in entries if "food" in e["domains"]
+        )
     print(f"{base}.*: {len(entries)} entries", file=sys.stderr)
     return 0
 

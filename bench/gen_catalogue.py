@@ -19,6 +19,7 @@ Determinism: one random.Random(seed) stream consumed entry by entry, so the
 catalogue for a smaller N is an exact prefix of the one for a larger N, and the
 same (seed, N) always gives byte-identical files (check: manifest sha256s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,41 +51,112 @@ REGIONS = (
     ("湾区", "in the Bay Area"),
 )
 SUBJECTS = {
-    "data": (("数据", "data"), ("数据共享", "data sharing"), ("数据安全", "data security"),
-             ("跨境数据", "cross-boundary data"), ("公共数据", "public data"),
-             ("数据交易", "data trading"), ("政务数据", "government data"), ("数字身份", "digital identity")),
-    "mobility": (("交通", "transport"), ("智慧交通", "smart transport"), ("跨境车辆", "cross-boundary vehicles"),
-                 ("公共交通", "public transport"), ("充电设施", "charging facilities"),
-                 ("轨道交通", "rail transit"), ("自动驾驶", "autonomous driving"), ("港珠澳大桥", "HZMB")),
-    "food": (("食品", "food"), ("预制菜", "prepared dishes"), ("食品安全", "food safety"),
-             ("冷链食品", "cold-chain food"), ("供港食品", "food supplied to Hong Kong"),
-             ("粤菜", "Cantonese cuisine"), ("食品追溯", "food traceability"), ("餐饮服务", "catering services")),
-    "elderly-care": (("养老", "elderly care"), ("养老机构", "elderly care institutions"),
-                     ("居家养老", "home-based elderly care"), ("长者照护", "care for older persons"),
-                     ("跨境养老", "cross-boundary elderly care"), ("适老化", "age-friendly adaptation"),
-                     ("护理员", "care workers")),
-    "childcare": (("托育", "childcare"), ("托育机构", "childcare institutions"),
-                  ("婴幼儿照护", "infant and toddler care"), ("早期教育", "early education"),
-                  ("托育服务人员", "childcare staff")),
-    "sports": (("体育", "sports"), ("体育赛事", "sports events"), ("全民健身", "national fitness"),
-               ("体育场馆", "sports venues"), ("龙舟", "dragon boat"), ("电子竞技", "e-sports"),
-               ("马拉松", "marathon")),
+    "data": (
+        ("数据", "data"),
+        ("数据共享", "data sharing"),
+        ("数据安全", "data security"),
+        ("跨境数据", "cross-boundary data"),
+        ("公共数据", "public data"),
+        ("数据交易", "data trading"),
+        ("政务数据", "government data"),
+        ("数字身份", "digital identity"),
+    ),
+    "mobility": (
+        ("交通", "transport"),
+        ("智慧交通", "smart transport"),
+        ("跨境车辆", "cross-boundary vehicles"),
+        ("公共交通", "public transport"),
+        ("充电设施", "charging facilities"),
+        ("轨道交通", "rail transit"),
+        ("自动驾驶", "autonomous driving"),
+        ("港珠澳大桥", "HZMB"),
+    ),
+    "food": (
+        ("食品", "food"),
+        ("预制菜", "prepared dishes"),
+        ("食品安全", "food safety"),
+        ("冷链食品", "cold-chain food"),
+        ("供港食品", "food supplied to Hong Kong"),
+        ("粤菜", "Cantonese cuisine"),
+        ("食品追溯", "food traceability"),
+        ("餐饮服务", "catering services"),
+    ),
+    "elderly-care": (
+        ("养老", "elderly care"),
+        ("养老机构", "elderly care institutions"),
+        ("居家养老", "home-based elderly care"),
+        ("长者照护", "care for older persons"),
+        ("跨境养老", "cross-boundary elderly care"),
+        ("适老化", "age-friendly adaptation"),
+        ("护理员", "care workers"),
+    ),
+    "childcare": (
+        ("托育", "childcare"),
+        ("托育机构", "childcare institutions"),
+        ("婴幼儿照护", "infant and toddler care"),
+        ("早期教育", "early education"),
+        ("托育服务人员", "childcare staff"),
+    ),
+    "sports": (
+        ("体育", "sports"),
+        ("体育赛事", "sports events"),
+        ("全民健身", "national fitness"),
+        ("体育场馆", "sports venues"),
+        ("龙舟", "dragon boat"),
+        ("电子竞技", "e-sports"),
+        ("马拉松", "marathon"),
+    ),
 }
-ASPECTS = (("服务", "service"), ("质量", "quality"), ("安全", "safety"), ("管理", "management"),
-           ("评价", "evaluation"), ("信息化", "informatization"), ("设施", "facilities"),
-           ("人员", "personnel"), ("技术", "technology"), ("运营", "operation"), ("认证", "certification"),
-           ("溯源", "traceability"), ("标识", "labelling"), ("数据", "data"))
-DOCTYPES = (("规范", "Specification for"), ("指南", "Guidelines for"), ("要求", "Requirements for"),
-            ("测试方法", "Test methods for"), ("技术规范", "Technical specification for"),
-            ("服务规范", "Service specification for"), ("评价指南", "Evaluation guidelines for"),
-            ("管理规范", "Management specification for"), ("通用要求", "General requirements for"))
-PARTS = (("术语和定义", "Terms, definitions and abbreviations"), ("总则", "General principles"),
-         ("基本要求", "Basic requirements"), ("评价方法", "Methods of evaluation, scoring and grading"))
+ASPECTS = (
+    ("服务", "service"),
+    ("质量", "quality"),
+    ("安全", "safety"),
+    ("管理", "management"),
+    ("评价", "evaluation"),
+    ("信息化", "informatization"),
+    ("设施", "facilities"),
+    ("人员", "personnel"),
+    ("技术", "technology"),
+    ("运营", "operation"),
+    ("认证", "certification"),
+    ("溯源", "traceability"),
+    ("标识", "labelling"),
+    ("数据", "data"),
+)
+DOCTYPES = (
+    ("规范", "Specification for"),
+    ("指南", "Guidelines for"),
+    ("要求", "Requirements for"),
+    ("测试方法", "Test methods for"),
+    ("技术规范", "Technical specification for"),
+    ("服务规范", "Service specification for"),
+    ("评价指南", "Evaluation guidelines for"),
+    ("管理规范", "Management specification for"),
+    ("通用要求", "General requirements for"),
+)
+PARTS = (
+    ("术语和定义", "Terms, definitions and abbreviations"),
+    ("总则", "General principles"),
+    ("基本要求", "Basic requirements"),
+    ("评价方法", "Methods of evaluation, scoring and grading"),
+)
 PREFIXES = (("T/GBA", 70), ("T/GDBX", 10), ("T/HKSQ", 8), ("T/MOPC", 6), ("DB44/T", 6))
-LEAD_ORGS = ("广东省标准化研究院", "香港品质保证局", "澳门生产力暨科技转移中心", "深圳市标准技术研究院",
-             "广州市标准化研究院", "粤港澳大湾区标准化研究中心", "香港生产力促进局", "珠海市标准化协会",
-             "佛山市质量和标准化研究院", "东莞市标准化协会", "中山市食品行业协会", "江门市养老服务协会",
-             "香港标准及检定中心", "澳门标准化学会")
+LEAD_ORGS = (
+    "广东省标准化研究院",
+    "香港品质保证局",
+    "澳门生产力暨科技转移中心",
+    "深圳市标准技术研究院",
+    "广州市标准化研究院",
+    "粤港澳大湾区标准化研究中心",
+    "香港生产力促进局",
+    "珠海市标准化协会",
+    "佛山市质量和标准化研究院",
+    "东莞市标准化协会",
+    "中山市食品行业协会",
+    "江门市养老服务协会",
+    "香港标准及检定中心",
+    "澳门标准化学会",
+)
 STATUS_WITHDRAWN_P = 0.08
 DATE_LO = dt.date(2019, 1, 1).toordinal()
 DATE_HI = dt.date(2025, 12, 31).toordinal()
@@ -103,13 +175,19 @@ def _build_title(rng: random.Random, domains: list[str]) -> tuple[str, str]:
     part = (rng.randint(1, 4), rng.choice(PARTS)) if rng.random() < 0.12 else None
 
     def render() -> tuple[str, str]:
-        zh = (region[0] if region else "") + "".join(s[0] for s in subj) + \
-            "".join(a[0] for a in aspects) + doctype[0]
+        zh = (
+            (region[0] if region else "")
+            + "".join(s[0] for s in subj)
+            + "".join(a[0] for a in aspects)
+            + doctype[0]
+        )
         if part:
             zh += f"　第{part[0]}部分：{part[1][0]}"
         en_obj = " and ".join(s[1] for s in subj)
         en_asp = " ".join(a[1] for a in aspects)
-        en = f"{doctype[1]} {en_asp + ' of ' if en_asp else ''}{en_obj}" + (f" {region[1]}" if region else "")
+        en = f"{doctype[1]} {en_asp + ' of ' if en_asp else ''}{en_obj}" + (
+            f" {region[1]}" if region else ""
+        )
         if part:
             en += f" - Part {part[0]}: {part[1][1]}"
         return zh, en
@@ -177,25 +255,33 @@ def write_toml(entries, path: str, seed: int) -> None:
     """Write a catalogue in gbastd's schema (``gbastd validate`` accepts it)."""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         w = f.write
-        w(f"# Synthetic GBA standards catalogue (gen_catalogue.py, seed={seed}, n={len(entries)})\n\n")
-        w("[catalogue]\n"
-          f'name = "Synthetic benchmark catalogue, {len(entries)} entries"\n'
-          'licence = "Generated test data; not real standards."\n\n')
+        w(
+            f"# Synthetic GBA standards catalogue (gen_catalogue.py, seed={seed}, n={len(entries)})\n\n"
+        )
+        w(
+            "[catalogue]\n"
+            f'name = "Synthetic benchmark catalogue, {len(entries)} entries"\n'
+            'licence = "Generated test data; not real standards."\n\n'
+        )
         for tag in DOMAINS:
-            w(f"[domains.{tag}]\nzh = {_toml_str(tag)}\nzh_hant = {_toml_str(tag)}\n"
-              f"en = {_toml_str(tag)}\n\n")
+            w(
+                f"[domains.{tag}]\nzh = {_toml_str(tag)}\nzh_hant = {_toml_str(tag)}\n"
+                f"en = {_toml_str(tag)}\n\n"
+            )
         for i, e in enumerate(entries, 1):
-            w("[[standard]]\n"
-              f'gba_id = "WQ 1-{i}"\n'
-              f"code = {_toml_str(e['code'])}\n"
-              f"title_zh = {_toml_str(e['title_zh'])}\n"
-              f"title_en = {_toml_str(e['title_en'])}\n"
-              f"domains = [{', '.join(_toml_str(d) for d in e['domains'])}]\n"
-              f"issued = {e['issued'].isoformat()}\n"
-              f"effective = {e['effective'].isoformat()}\n"
-              f"status = {_toml_str(e['status'])}\n"
-              f"publisher = {_toml_str(e['lead_org'])}\n"
-              f'sources = ["https://example.org/synthetic/{i}"]\n\n')
+            w(
+                "[[standard]]\n"
+                f'gba_id = "WQ 1-{i}"\n'
+                f"code = {_toml_str(e['code'])}\n"
+                f"title_zh = {_toml_str(e['title_zh'])}\n"
+                f"title_en = {_toml_str(e['title_en'])}\n"
+                f"domains = [{', '.join(_toml_str(d) for d in e['domains'])}]\n"
+                f"issued = {e['issued'].isoformat()}\n"
+                f"effective = {e['effective'].isoformat()}\n"
+                f"status = {_toml_str(e['status'])}\n"
+                f"publisher = {_toml_str(e['lead_org'])}\n"
+                f'sources = ["https://example.org/synthetic/{i}"]\n\n'
+            )
 
 
 def _flat(e) -> dict:
@@ -210,8 +296,18 @@ def write_csv(entries, path: str) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(FIELDS)
         for e in entries:
-            w.writerow((e["code"], e["title_zh"], e["title_en"], ";".join(e["domains"]),
-                        e["issued"].isoformat(), e["effective"].isoformat(), e["status"], e["lead_org"]))
+            w.writerow(
+                (
+                    e["code"],
+                    e["title_zh"],
+                    e["title_en"],
+                    ";".join(e["domains"]),
+                    e["issued"].isoformat(),
+                    e["effective"].isoformat(),
+                    e["status"],
+                    e["lead_org"],
+                )
+            )
 
 
 def write_json(entries, path: str) -> None:
@@ -258,14 +354,31 @@ def write_sqlite(entries, path: str, seed: int) -> None:
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     con.executescript(SQLITE_SCHEMA)
-    con.executemany("INSERT INTO meta VALUES (?,?)",
-                    [("schema_version", str(SCHEMA_VERSION)), ("seed", str(seed)), ("n", str(len(entries)))])
+    con.executemany(
+        "INSERT INTO meta VALUES (?,?)",
+        [("schema_version", str(SCHEMA_VERSION)), ("seed", str(seed)), ("n", str(len(entries)))],
+    )
     con.executemany(
         "INSERT INTO standard VALUES (?,?,?,?,?,?,?,?,?)",
-        ((i, e["code"], e["title_zh"], e["title_en"], json.dumps(e["domains"]), e["issued"].isoformat(),
-          e["effective"].isoformat(), e["status"], e["lead_org"]) for i, e in enumerate(entries, 1)))
-    con.executemany("INSERT INTO standard_domain VALUES (?,?)",
-                    ((d, i) for i, e in enumerate(entries, 1) for d in e["domains"]))
+        (
+            (
+                i,
+                e["code"],
+                e["title_zh"],
+                e["title_en"],
+                json.dumps(e["domains"]),
+                e["issued"].isoformat(),
+                e["effective"].isoformat(),
+                e["status"],
+                e["lead_org"],
+            )
+            for i, e in enumerate(entries, 1)
+        ),
+    )
+    con.executemany(
+        "INSERT INTO standard_domain VALUES (?,?)",
+        ((d, i) for i, e in enumerate(entries, 1) for d in e["domains"]),
+    )
     con.commit()
     con.execute("ANALYZE")
     con.commit()
@@ -283,13 +396,20 @@ def _sha256(path: str) -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("-n", type=int, action="append", help="catalogue size (repeatable); default 262")
+    ap.add_argument(
+        "-n", type=int, action="append", help="catalogue size (repeatable); default 262"
+    )
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--formats", default=",".join(ALL_FORMATS),
-                    help="comma list of: " + ",".join(ALL_FORMATS))
-    ap.add_argument("--force", action="store_true", help="rewrite even if the manifest says it is up to date")
+    ap.add_argument(
+        "--formats", default=",".join(ALL_FORMATS), help="comma list of: " + ",".join(ALL_FORMATS)
+    )
+    ap.add_argument(
+        "--force", action="store_true", help="rewrite even if the manifest says it is up to date"
+    )
     args = ap.parse_args(argv)
     formats = [f for f in args.formats.split(",") if f]
     bad = set(formats) - set(ALL_FORMATS)
@@ -299,15 +419,28 @@ def main(argv=None) -> int:
     for n in args.n or [262]:
         base = os.path.join(args.out, f"cat_{n}")
         manifest_path = base + ".manifest.json"
-        paths = {"toml": base + ".toml", "csv": base + ".csv", "json": base + ".json",
-                 "jsonl": base + ".jsonl", "sqlite": base + ".sqlite"}
+        paths = {
+            "toml": base + ".toml",
+            "csv": base + ".csv",
+            "json": base + ".json",
+            "jsonl": base + ".jsonl",
+            "sqlite": base + ".sqlite",
+        }
         old = {}
         if os.path.exists(manifest_path):
             with open(manifest_path, encoding="utf-8") as f:
                 old = json.load(f)
-        if (not args.force and old.get("seed") == args.seed and old.get("generator_version") == SCHEMA_VERSION
-                and all(fmt in old.get("files", {}) and os.path.exists(paths[fmt])
-                        and os.path.getsize(paths[fmt]) == old["files"][fmt]["bytes"] for fmt in formats)):
+        if (
+            not args.force
+            and old.get("seed") == args.seed
+            and old.get("generator_version") == SCHEMA_VERSION
+            and all(
+                fmt in old.get("files", {})
+                and os.path.exists(paths[fmt])
+                and os.path.getsize(paths[fmt]) == old["files"][fmt]["bytes"]
+                for fmt in formats
+            )
+        ):
             print(f"n={n}: up to date ({manifest_path})", file=sys.stderr)
             continue
         t0 = time.perf_counter()
@@ -328,21 +461,30 @@ def main(argv=None) -> int:
             elif fmt == "sqlite":
                 write_sqlite(entries, paths[fmt], args.seed)
             timings[fmt] = round(time.perf_counter() - t, 3)
-            files[fmt] = {"path": os.path.basename(paths[fmt]), "bytes": os.path.getsize(paths[fmt]),
-                          "sha256": _sha256(paths[fmt])}
+            files[fmt] = {
+                "path": os.path.basename(paths[fmt]),
+                "bytes": os.path.getsize(paths[fmt]),
+                "sha256": _sha256(paths[fmt]),
+            }
         expected = "code,title_zh\n" + "".join(f"{c},{t}\n" for c, t in food)
         with open(base + ".expected_food.csv", "w", encoding="utf-8", newline="") as f:
             f.write(expected)
         manifest = {
-            "n": n, "seed": args.seed, "generator_version": SCHEMA_VERSION, "ref_date": REF_DATE.isoformat(),
+            "n": n,
+            "seed": args.seed,
+            "generator_version": SCHEMA_VERSION,
+            "ref_date": REF_DATE.isoformat(),
             "food_rows": len(food),
             "expected_food_sha256": hashlib.sha256(expected.encode()).hexdigest(),
-            "files": files, "write_seconds": timings,
+            "files": files,
+            "write_seconds": timings,
         }
         with open(manifest_path, "w", encoding="utf-8") as f:
             json.dump(manifest, f, indent=2)
-        print(f"n={n}: food_rows={len(food)} " + " ".join(f"{k}={v}s" for k, v in timings.items()),
-              file=sys.stderr)
+        print(
+            f"n={n}: food_rows={len(food)} " + " ".join(f"{k}={v}s" for k, v in timings.items()),
+            file=sys.stderr,
+        )
     return 0
 
 

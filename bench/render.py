@@ -24,8 +24,13 @@ LABEL = {
 
 
 def size_label(n: str) -> str:
-    names = {"emb": "embedded (58)", "262": "262", "10000": "10k", "100000": "100k",
-             "1000000": "1M"}
+    names = {
+        "emb": "embedded (58)",
+        "262": "262",
+        "10000": "10k",
+        "100000": "100k",
+        "1000000": "1M",
+    }
     return names.get(n, n)
 
 
@@ -42,7 +47,10 @@ def load(path: str) -> dict[str, dict[str, float]]:
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([" --- "] + [" ---: "] * (len(header) - 1)) + "|"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join([" --- "] + [" ---: "] * (len(header) - 1)) + "|",
+    ]
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
@@ -52,22 +60,37 @@ def sort_sizes(sizes: list[str]) -> list[str]:
 
 def main(results: str) -> int:
     out: list[str] = []
-    env = dict(line.rstrip("\n").split("=", 1) for line in open(f"{results}/env.txt", encoding="utf-8") if "=" in line)
+    env = dict(
+        line.rstrip("\n").split("=", 1)
+        for line in open(f"{results}/env.txt", encoding="utf-8")
+        if "=" in line
+    )
     out.append("Machine: " + "; ".join(f"{k} {v}" for k, v in env.items()) + ".\n")
 
     if os.path.exists(f"{results}/hf_startup.json"):
         startup = load(f"{results}/hf_startup.json")
         floor = startup.get("typer floor (bare app, same venv)", {}).get("median")
-        rows = [[name, ms(r["median"]), ms(r["min"]), f"{r['median'] / floor:.2f}×" if floor else "–"]
-                for name, r in startup.items()]
-        out.append("Start-up, embedded catalogue, output to a pipe (median and min ms, one hyperfine run):\n")
+        rows = [
+            [name, ms(r["median"]), ms(r["min"]), f"{r['median'] / floor:.2f}×" if floor else "–"]
+            for name, r in startup.items()
+        ]
+        out.append(
+            "Start-up, embedded catalogue, output to a pipe (median and min ms, one hyperfine run):\n"
+        )
         out.append(table(["command", "median", "min", "÷ typer floor"], rows) + "\n")
 
-    task = {re.search(r"hf_task_(\w+)\.json", p)[1]: load(p) for p in glob.glob(f"{results}/hf_task_*.json")}
+    task = {
+        re.search(r"hf_task_(\w+)\.json", p)[1]: load(p)
+        for p in glob.glob(f"{results}/hf_task_*.json")
+    }
     sizes = sort_sizes(list(task))
     if sizes:
-        rows = [[LABEL.get(t, t)] + [ms(task[n].get(t, {}).get("median")) for n in sizes] for t in ORDER]
-        out.append("`list --domain food` as `code,title_zh` CSV, median ms (each column is one hyperfine run):\n")
+        rows = [
+            [LABEL.get(t, t)] + [ms(task[n].get(t, {}).get("median")) for n in sizes] for t in ORDER
+        ]
+        out.append(
+            "`list --domain food` as `code,title_zh` CSV, median ms (each column is one hyperfine run):\n"
+        )
         out.append(table(["tool (input)"] + [size_label(n) for n in sizes], rows) + "\n")
         ratio_rows = []
         for t in ORDER[1:]:
@@ -79,11 +102,16 @@ def main(results: str) -> int:
         out.append("gbastd's median ÷ each peer's (below 1: gbastd is faster):\n")
         out.append(table(["peer"] + [size_label(n) for n in sizes], ratio_rows) + "\n")
 
-    cold = {re.search(r"hf_cold_(\w+)\.json", p)[1]: load(p) for p in glob.glob(f"{results}/hf_cold_*.json")}
+    cold = {
+        re.search(r"hf_cold_(\w+)\.json", p)[1]: load(p)
+        for p in glob.glob(f"{results}/hf_cold_*.json")
+    }
     if cold:
         sizes_cold = sort_sizes(list(cold))
         names = list(next(iter(cold.values())))
-        rows = [[name] + [ms(cold[n].get(name, {}).get("median")) for n in sizes_cold] for name in names]
+        rows = [
+            [name] + [ms(cold[n].get(name, {}).get("median")) for n in sizes_cold] for name in names
+        ]
         out.append("First run after a change (no snapshot), median ms:\n")
         out.append(table(["command"] + [size_label(n) for n in sizes_cold], rows) + "\n")
 
@@ -94,8 +122,15 @@ def main(results: str) -> int:
             rss.setdefault(name, {})[n] = int(stream.read().split()[-1]) / 1024
     if rss:
         sizes_rss = sort_sizes(sorted({n for per in rss.values() for n in per}))
-        rows = [[LABEL.get(t, t)] + [f"{rss.get(t, {}).get(n, 0):,.0f}" if n in rss.get(t, {}) else "–"
-                                     for n in sizes_rss] for t in ORDER if t in rss]
+        rows = [
+            [LABEL.get(t, t)]
+            + [
+                f"{rss.get(t, {}).get(n, 0):,.0f}" if n in rss.get(t, {}) else "–"
+                for n in sizes_rss
+            ]
+            for t in ORDER
+            if t in rss
+        ]
         out.append("Peak resident memory, MB (one run each):\n")
         out.append(table(["tool"] + [size_label(n) for n in sizes_rss], rows) + "\n")
     print("\n".join(out))

@@ -117,7 +117,8 @@ verify() {
   done
 }
 
-hf() { hyperfine -N --style basic --warmup "$WARMUP" --min-runs "$MIN_RUNS" "$@" 2>&1 | tee -a "$RES/run.log" | grep -E '^(Benchmark|  Time)' >&2 || true; }
+hf() { hyperfine -N --style basic --warmup "$WARMUP" --min-runs "$MIN_RUNS" "$@" 2>&1 | tee -a "$RES/run.log" | grep -E '^(Benchmark|  Time|error)' >&2 || true; }
+hf_once() { hyperfine -N --style basic --runs 3 "$@" 2>&1 | tee -a "$RES/run.log" | grep -E '^(Benchmark|  Time|error)' >&2 || true; }
 
 startup() {
   # Target 1: the main job on the embedded catalogue, next to a bare app of the same typer.
@@ -153,7 +154,7 @@ cold() {
   for n in $NS; do
     [[ $n == emb || $n == 1000000 ]] && continue
     log "cold N=$n"
-    hf --warmup 0 --min-runs 3 --export-json "$RES/hf_cold_$n.json" \
+    hf_once --export-json "$RES/hf_cold_$n.json" \
       -n "gbastd, cache off" "env GBASTD_NO_CACHE=1 $G list --domain food --format csv --fields code,title_zh --catalogue $DATA_DIR/cat_$n.toml" \
       -n "tomllib parse only" "$GPY -c \"import tomllib; tomllib.load(open('$DATA_DIR/cat_$n.toml', 'rb'))\"" \
       -n "py-toml" "$PPY $T/py_toml_csv.py $DATA_DIR/cat_$n.toml food"

@@ -7,7 +7,7 @@ import pytest
 from gbastd import query
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.query import Filters
-from gbastd.records import Catalogue
+from gbastd.records import Catalogue, Standards
 
 TODAY = "2026-11-27"
 
@@ -116,7 +116,7 @@ def test_lookup_not_found_suggests_close_keys(mini: Catalogue) -> None:
 def test_lookup_never_picks_one_of_several(mini: Catalogue) -> None:
     """A key that matches two entries lists both."""
     clash = mini.standards[3]._replace(title_en="T/TEST 9-2022")
-    ambiguous = Catalogue(mini.path, mini.info, mini.domains, (*mini.standards[:3], clash))
+    ambiguous = mini._replace(standards=Standards.of((*mini.standards[:3], clash)))
     with pytest.raises(AmbiguousKey) as caught:
         query.lookup(ambiguous, "T/TEST 9-2022")
     assert caught.value.matches == ("WQ 1-9 T/TEST 9-2022 测试米", "测试赛事志愿服务")

@@ -1,4 +1,5 @@
 """Baseline: stdlib only (tomllib + csv). list --domain food -> code,title_zh CSV on stdout."""
+
 import csv
 import sys
 import tomllib
@@ -9,7 +10,9 @@ def main(path: str, domain: str = "food") -> None:
         data = tomllib.load(f)
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(("code", "title_zh"))
-    w.writerows((s.get("code", ""), s["title_zh"]) for s in data["standard"] if domain in s["domains"])
+    w.writerows(
+        (s.get("code", ""), s["title_zh"]) for s in data["standard"] if domain in s["domains"]
+    )
 
 
 if __name__ == "__main__":

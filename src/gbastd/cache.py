@@ -25,7 +25,7 @@ try:  # the builtin module: hashlib would also load OpenSSL, a few ms on every s
 except ImportError:  # pragma: no cover - Python builds without it
     from hashlib import blake2b
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 _MAGIC = b"gbastd-snapshot\n"
 # Above this size, OpenSSL's SHA-256 (hardware-accelerated, about 3x faster than blake2b here)
 # repays the few milliseconds that importing hashlib adds; below it, blake2b needs no import.

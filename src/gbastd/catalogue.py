@@ -9,6 +9,7 @@ only when a catalogue has to be parsed and validated, that is when its content c
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import re
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 from gbastd import cache
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
-from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Total
+from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) while a changed catalogue is parsed ("parse") and
@@ -101,50 +102,35 @@ def _from_cache(path: Path, key: str) -> Catalogue | None:
 def to_snapshot(catalogue: Catalogue) -> tuple[Any, ...]:
     """Return the catalogue as nested tuples of plain values (what marshal can store).
 
-    Equal values that repeat across entries (tags, tag lists, publishers, dates) are made one
-    object, so that the snapshot stores them once and loading creates them once.
+    Each entry is stored as its own marshal blob, next to its domain tags, so that loading
+    creates one object per entry and a domain filter decodes only the entries it keeps.
     """
     info = catalogue.info
-    shared: dict[Any, Any] = {}
-    repeated = [name in _REPEATED for name in Standard._fields]
-    rows = tuple(
-        tuple(
-            shared.setdefault(value, value) if repeat and value is not None else value
-            for repeat, value in zip(repeated, standard, strict=True)
-        )
-        for standard in catalogue.standards
-    )
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = tuple(shared.setdefault(s.domains, s.domains) for s in catalogue.standards)
     return (
         (*info[:5], tuple(tuple(total) for total in info.totals)),
         tuple(tuple(domain) for domain in catalogue.domains.values()),
-        rows,
+        tags,
+        tuple(marshal.dumps(tuple(standard)) for standard in catalogue.standards),
     )
 
 
-_REPEATED = frozenset(
-    {
-        "domains",
-        "batch",
-        "listed",
-        "issued",
-        "effective",
-        "status",
-        "publisher",
-        "group",
-        "platform_category",
-    }
-)
-
-
 def from_snapshot(snapshot: tuple[Any, ...], path: str) -> Catalogue:
-    """Rebuild the records of a catalogue from ``to_snapshot``'s tuples."""
-    info, domains, rows = snapshot
+    """Rebuild a catalogue from ``to_snapshot``'s tuples; entries are decoded when used."""
+    info, domains, tags, blobs = snapshot
     *meta, totals = info
+    if len(tags) != len(blobs):
+        raise ValueError("snapshot columns differ in length")
+
+    def decode(index: int) -> Standard:
+        return Standard._make(marshal.loads(blobs[index]))
+
     return Catalogue(
         path=path,
         info=CatalogueInfo._make((*meta, tuple(map(Total._make, totals)))),
         domains={domain[0]: Domain._make(domain) for domain in domains},
-        standards=tuple(map(Standard._make, rows)),
+        standards=Standards(tags, decode),
     )
 
 

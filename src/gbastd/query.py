@@ -60,12 +60,8 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
             f"Unknown domain {unknown[0]!r}. Declared domains: {', '.join(catalogue.domains)}."
         )
     selected: Iterable[Standard] = catalogue.standards
-    if len(filters.domains) == 1:  # the common case, and a tuple search is quicker than a set
-        (tag,) = filters.domains
-        selected = [s for s in selected if tag in s.domains]
-    elif filters.domains:
-        wanted = frozenset(filters.domains)
-        selected = [s for s in selected if not wanted.isdisjoint(s.domains)]
+    if filters.domains:
+        selected = catalogue.standards.with_any_domain(filters.domains)
     if filters.status is not None:
         status = None if filters.status == UNKNOWN else filters.status
         selected = [s for s in selected if status_of(s, today) == status]

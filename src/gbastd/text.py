@@ -13,6 +13,7 @@ from functools import cache
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-"))
 # Patterns are compiled on first use (re caches them), not at import: most runs need none.
 _GBA_ID = r"WQ(\d+)-(\d+)"
+_CANONICAL_GBA_ID = r"WQ [1-9]\d*-[1-9]\d*"
 _SPACES = r"\s+"
 _DIGITS = r"(\d+)"
 
@@ -22,6 +23,8 @@ def normalise_gba_id(raw: str) -> str | None:
 
     ``WQ1-8``, ``wq 1-8``, ``WQ 1–8`` and full-width ``ＷＱ１－８`` are all ``WQ 1-8``.
     """
+    if re.fullmatch(_CANONICAL_GBA_ID, raw):  # already canonical: the usual case on load
+        return raw
     compact = re.sub(_SPACES, "", unicodedata.normalize("NFKC", raw).translate(_DASHES)).upper()
     match = re.fullmatch(_GBA_ID, compact)
     if match is None:
@@ -31,8 +34,10 @@ def normalise_gba_id(raw: str) -> str | None:
 
 def key(text: str) -> str:
     """Return the lookup key of an id, code or title: width, case, dashes and spaces folded."""
+    if text.isascii():  # NFKC, dashes and Han forms leave ASCII as it is
+        return "".join(text.lower().split())
     folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
-    return re.sub(_SPACES, "", fold_han(folded))
+    return "".join(fold_han(folded).split())
 
 
 def fold(text: str) -> str:
