@@ -256,7 +256,8 @@ def write_toml(entries, path: str, seed: int) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         w = f.write
         w(
-            f"# Synthetic GBA standards catalogue (gen_catalogue.py, seed={seed}, n={len(entries)})\n\n"
+            f"# Synthetic GBA standards catalogue (gen_catalogue.py, seed={seed}, "
+            f"n={len(entries)})\n\n"
         )
         w(
             "[catalogue]\n"

@@ -60,11 +60,8 @@ def sort_sizes(sizes: list[str]) -> list[str]:
 
 def main(results: str) -> int:
     out: list[str] = []
-    env = dict(
-        line.rstrip("\n").split("=", 1)
-        for line in open(f"{results}/env.txt", encoding="utf-8")
-        if "=" in line
-    )
+    with open(f"{results}/env.txt", encoding="utf-8") as stream:
+        env = dict(line.rstrip("\n").split("=", 1) for line in stream if "=" in line)
     out.append("Machine: " + "; ".join(f"{k} {v}" for k, v in env.items()) + ".\n")
 
     if os.path.exists(f"{results}/hf_startup.json"):
@@ -75,7 +72,8 @@ def main(results: str) -> int:
             for name, r in startup.items()
         ]
         out.append(
-            "Start-up, embedded catalogue, output to a pipe (median and min ms, one hyperfine run):\n"
+            "Start-up, embedded catalogue, output to a pipe "
+            "(median and min ms, one hyperfine run):\n"
         )
         out.append(table(["command", "median", "min", "÷ typer floor"], rows) + "\n")
 
@@ -89,7 +87,8 @@ def main(results: str) -> int:
             [LABEL.get(t, t)] + [ms(task[n].get(t, {}).get("median")) for n in sizes] for t in ORDER
         ]
         out.append(
-            "`list --domain food` as `code,title_zh` CSV, median ms (each column is one hyperfine run):\n"
+            "`list --domain food` as `code,title_zh` CSV, median ms "
+            "(each column is one hyperfine run):\n"
         )
         out.append(table(["tool (input)"] + [size_label(n) for n in sizes], rows) + "\n")
         ratio_rows = []

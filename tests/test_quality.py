@@ -13,8 +13,8 @@ from .conftest import ROOT
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests", "scripts"],
-        ["ruff", "format", "--check", "src", "tests", "scripts"],
+        ["ruff", "check", "src", "tests", "scripts", "bench"],
+        ["ruff", "format", "--check", "src", "tests", "scripts", "bench"],
         ["mypy", "--strict", "src"],
     ],
     ids=["ruff-check", "ruff-format", "mypy-strict"],
