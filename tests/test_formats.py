@@ -86,3 +86,14 @@ def test_markdown_escapes_pipes_and_newlines() -> None:
     """A pipe or newline inside a value cannot break the table."""
     text = formats.to_markdown(["a"], [("x|y\nz",)])
     assert text == "| a |\n| --- |\n| x\\|y<br>z |\n"
+
+
+def test_csv_quotes_a_lone_carriage_return() -> None:
+    """A CR inside a value is quoted, so a reader does not split the row there."""
+    text = formats.to_csv(["a", "b"], [("x\ry", "plain"), ("z", None)])
+    assert text == 'a,b\n"x\ry","plain"\nz,\n'
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["a", "b"],
+        ["x\ry", "plain"],
+        ["z", ""],
+    ]

@@ -41,8 +41,9 @@ def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Pat
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("GBASTD_CATALOGUE", None)
+    installed_before = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     where = subprocess.run(
@@ -66,3 +67,14 @@ def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Pat
     )
     assert food.returncode == 0, food.stderr
     assert food.stdout.splitlines()[1] == "WQ 1-8\tT/GBAS 6-2022\t丝苗米\tfood\t2023-04-24\t"
+    for args in (["validate"], ["stats"], ["export", "-f", "toml", "-o", str(outside / "x.toml")]):
+        subprocess.run(
+            [sys.executable, "-m", "gbastd", *args],
+            cwd=outside,
+            env=env,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+    installed_after = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
+    assert installed_after == installed_before  # nothing is ever written into the package

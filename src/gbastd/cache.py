@@ -44,8 +44,17 @@ def directory() -> Path | None:
 
 
 def salt(version: str) -> str:
-    """Return what besides the content decides a snapshot: formats and versions."""
-    return f"{SNAPSHOT_FORMAT}/{version}/{sys.version_info[0]}.{sys.version_info[1]}"
+    """Return what besides the content decides a snapshot: formats, versions and the rules.
+
+    The rules are the schema's source file: a changed model (a development checkout, say)
+    must never be answered by snapshots its predecessor validated.
+    """
+    try:
+        rules = os.stat(os.path.join(os.path.dirname(__file__), "model.py"))
+        stamp = f"{rules.st_size}:{rules.st_mtime_ns}"
+    except OSError:  # pragma: no cover - an installation without its source file
+        stamp = "?"
+    return f"{SNAPSHOT_FORMAT}/{version}/{sys.version_info[0]}.{sys.version_info[1]}/{stamp}"
 
 
 def content_key(data: bytes, salt: str) -> str:

@@ -54,24 +54,36 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Row], *, excel: bool = False) -> str:
-    """Return RFC 4180 CSV with a header row.
+    """Return RFC 4180 CSV with a header row and ``\n`` line ends.
 
     ``excel`` makes what Excel on a Chinese Windows opens correctly: a UTF-8 BOM, CRLF line
     ends, and every cell that a spreadsheet would take for a formula prefixed with ``'``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
     if excel:
+        writer = csv.writer(buffer, lineterminator="\r\n")
         buffer.write("\ufeff")
         writer.writerow([_neutralise(name) for name in columns])
         writer.writerows([_neutralise(cell(v)) for v in row] for row in rows)
-    else:
-        writer.writerow(columns)
-        # csv writes None as an empty cell and numbers as text: only lists need joining.
-        lists = [i for i, name in enumerate(columns) if name in LIST_FIELDS]
-        if lists:
-            rows = (_join_lists(row, lists) for row in rows)
-        writer.writerows(rows)
+        return buffer.getvalue()
+    # csv writes None as an empty cell and numbers as text: only lists need joining.
+    lists = [i for i, name in enumerate(columns) if name in LIST_FIELDS]
+    prepared = [_join_lists(row, lists) for row in rows] if lists else list(rows)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(prepared)
+    text = buffer.getvalue()
+    if "\r" not in text:
+        return text
+    # With \n line ends, csv leaves a lone CR unquoted, and readers would split the row there:
+    # quote every cell of the rows that hold one.
+    buffer = io.StringIO()
+    plain = csv.writer(buffer, lineterminator="\n")
+    careful = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    plain.writerow(columns)
+    for row in prepared:
+        has_cr = any(isinstance(value, str) and "\r" in value for value in row)
+        (careful if has_cr else plain).writerow(row)
     return buffer.getvalue()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -72,7 +72,12 @@ def _partial_date(value: object) -> object:
     return value
 
 
-NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 1000
+"""Longest text value accepted: far beyond any real title, short of a pasted document."""
+
+NonBlank = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
+]
 GbaId = Annotated[NonBlank, AfterValidator(_gba_id)]
 Url = Annotated[NonBlank, AfterValidator(_url)]
 Tag = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
@@ -211,7 +216,8 @@ def build_catalogue(
     if not isinstance(raw_entries, list):
         problems.append(Problem("must be an array of tables ([[standard]])", field="standard"))
         raw_entries = []
-    standards: list[tuple[int, Standard]] = []
+    standards: list[Standard] = []
+    identities: list[Identity] = []
     total = len(raw_entries)
     for start in range(0, total, _CHUNK):
         if progress is not None:
@@ -220,12 +226,14 @@ def build_catalogue(
         try:  # the whole chunk in one call: pydantic-core loops far faster than Python
             models = _ENTRIES.validate_python(chunk, context={"tags": declared})
         except ValidationError:
-            problems += _validate_one_by_one(chunk, start, declared, entry_lines, standards)
+            problems += _validate_one_by_one(
+                chunk, start, declared, entry_lines, standards, identities
+            )
             continue
-        standards += [
-            (start + offset + 1, _standard_record(model)) for offset, model in enumerate(models)
-        ]
-    problems += _duplicates(standards, entry_lines)
+        for offset, model in enumerate(models):
+            standards.append(_standard_record(model))
+            identities.append(_identity(start + offset + 1, standards[-1]))
+    problems += _duplicates(identities, entry_lines)
 
     if problems or info is None or domains is None:
         raise CatalogueInvalid(path, problems)
@@ -233,7 +241,7 @@ def build_catalogue(
         path=path,
         info=_info_record(info),
         domains=domains,
-        standards=Standards.of(standard for _, standard in standards),
+        standards=Standards.of(standards),
     )
 
 
@@ -246,7 +254,8 @@ def _validate_one_by_one(
     start: int,
     declared: list[str] | None,
     entry_lines: Sequence[int],
-    standards: list[tuple[int, Standard]],
+    standards: list[Standard],
+    identities: list[Identity],
 ) -> list[Problem]:
     """Validate entries singly, keeping the valid ones and describing the others."""
     problems: list[Problem] = []
@@ -261,8 +270,10 @@ def _validate_one_by_one(
             model = StandardModel.model_validate(raw, context={"tags": declared})
         except ValidationError as error:
             problems += _problems(error, position=position, entry=_raw_label(raw), line=line)
+            identities.append(_raw_identity(position, raw))
             continue
-        standards.append((position, _standard_record(model)))
+        standards.append(_standard_record(model))
+        identities.append(_identity(position, standards[-1]))
     return problems
 
 
@@ -347,12 +358,49 @@ def _message(item: Any, model_name: str) -> str:
         return f"unknown field{hint}"
     if kind == "string_too_short":
         return "must not be empty (leave the key out when the value is unknown)"
+    if kind == "string_too_long":
+        return f"is {len(item['input']):,} characters long; at most {MAX_TEXT:,} are allowed"
+    if kind == "string_pattern_mismatch":
+        return f"{item['input']!r} is not a domain tag (lower-case letters, digits, hyphens)"
+    if kind == "too_short":
+        return "must list at least one item"
     if kind == "value_error":
         return str(item["ctx"]["error"])
-    if kind in {"date_type", "date_from_datetime_inexact", "date_from_datetime_parsing"}:
-        return f"must be a TOML date such as 2024-02-01 (got {item['input']!r})"
+    expected = _EXPECTED.get(kind)
+    if expected is not None:
+        return f"must be {expected}, not {_kind_of(item['input'])}"
     message: str = item["msg"]
     return message[0].lower() + message[1:] if message else kind
+
+
+_EXPECTED = {
+    "string_type": 'text in quotes ("…")',
+    "list_type": 'an array such as ["…"]',
+    "int_type": "a whole number",
+    "date_type": "a TOML date such as 2024-02-01",
+    "date_from_datetime_inexact": "a TOML date such as 2024-02-01",
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+
+
+def _kind_of(value: object) -> str:
+    """Name a TOML value's type the way the TOML spec does."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    if isinstance(value, datetime):
+        return f"a date-time ({value.isoformat()})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
 
 
 _MODELS: dict[str, type[BaseModel]] = {
@@ -379,15 +427,39 @@ def _raw_label(raw: dict[str, Any]) -> str | None:
     return None
 
 
-def _duplicates(
-    standards: Sequence[tuple[int, Standard]], entry_lines: Sequence[int]
-) -> list[Problem]:
-    """Report every entry whose id, code or title (after normalisation) an earlier one has."""
+Identity = tuple[int, str | None, dict[str, str]]
+"""An entry's position, label and normalised identifying values (gba_id, code, title_zh)."""
+
+_IDENTIFYING = ("gba_id", "code", "title_zh")
+
+
+def _identity(position: int, standard: Standard) -> Identity:
+    values = {name: getattr(standard, name) for name in _IDENTIFYING}
+    return position, standard.label, {k: v for k, v in values.items() if v is not None}
+
+
+def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
+    """What an entry that failed validation can still say about who it is."""
+    values: dict[str, str] = {}
+    for name in _IDENTIFYING:
+        value = raw.get(name)
+        if isinstance(value, str) and value.strip():
+            canonical = text.normalise_gba_id(value) if name == "gba_id" else value.strip()
+            if canonical is not None:
+                values[name] = canonical
+    return position, _raw_label(raw), values
+
+
+def _duplicates(identities: Sequence[Identity], entry_lines: Sequence[int]) -> list[Problem]:
+    """Report every entry whose id, code or title (after normalisation) an earlier one has.
+
+    Entries that failed validation take part too, so that one run reports every problem.
+    """
     problems = []
-    for field in ("gba_id", "code", "title_zh"):
+    for field in _IDENTIFYING:
         seen: dict[str, int] = {}
-        for position, standard in standards:
-            value = getattr(standard, field)
+        for position, label, values in identities:
+            value = values.get(field)
             if value is None:
                 continue
             # gba_id is already canonical; codes and titles compare by their lookup keys.
@@ -398,7 +470,7 @@ def _duplicates(
                     Problem(
                         f"duplicate {value!r}: standard #{first} has the same {field}",
                         position=position,
-                        entry=standard.label,
+                        entry=label,
                         field=field,
                         line=line,
                     )
