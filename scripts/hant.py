@@ -10,16 +10,14 @@ Usage: python scripts/hant.py [--check] [FILE]   (FILE defaults to data/standard
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import opencc
 
 import gbastd
-from gbastd.formats import to_toml
-from gbastd.records import Catalogue
+from gbastd import store
+from gbastd.records import Catalogue, Standards
 
 DEFAULT = Path(__file__).resolve().parents[1] / "data" / "standards.toml"
 
@@ -34,7 +32,7 @@ def converted(catalogue: Catalogue) -> Catalogue:
             tag: domain._replace(zh_hant=s2hk.convert(domain.zh))
             for tag, domain in catalogue.domains.items()
         },
-        standards=tuple(
+        standards=Standards.of(
             standard._replace(title_zh_hant=s2hk.convert(standard.title_zh))
             for standard in catalogue.standards
         ),
@@ -57,11 +55,9 @@ def main(argv: list[str]) -> int:
         for name in stale:
             print(f"{path}: Traditional form differs from OpenCC s2hk: {name}", file=sys.stderr)
         return 1 if stale else 0
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(to_toml(fresh, fresh.standards))
-    os.replace(temporary, path)
-    print(f"wrote {path}")
+    with store.locked(path):
+        written = store.write(path, fresh)
+    print(f"wrote {path}" if written else f"{path} is up to date")
     return 0
 
 

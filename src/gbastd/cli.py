@@ -10,7 +10,7 @@ write, 2 usage error, 130 interrupted, 141 the reader of a pipe went away (as fo
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from gbastd import __version__, catalogue, query
-from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, OutputError
+from gbastd import __version__, catalogue, query, store
+from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery
 from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_toml
-from gbastd.records import FIELDS, Catalogue, Standard
+from gbastd.records import FIELDS, Catalogue, Standard, Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -624,34 +624,8 @@ def export_command(
         if output is None or str(output) == "-":
             _emit(content)
             return
-        _write_file(output, content.encode("utf-8"), force=force)
+        store.write_atomically(output, content.encode("utf-8"), replace=force)
         sys.stderr.write(f"Wrote {len(selected)} standards to {output}.\n")
-
-
-def _write_file(path: Path, data: bytes, *, force: bool) -> None:
-    """Write a file atomically: a temporary file beside it, then a rename over it."""
-    import tempfile
-
-    if path.is_dir():
-        raise OutputError(f"{path} is a directory; name a file to write.")
-    if path.exists() and not force:
-        raise OutputError(f"{path} already exists; add --force to replace it.")
-    directory = path.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise OutputError(f"cannot write to {directory}: {error.strerror}.") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise OutputError(f"cannot write {path}: {error.strerror or error}.") from None
-        raise
 
 
 @app.command("validate")
@@ -659,11 +633,21 @@ def validate_command(
     file: Annotated[
         Path | None, typer.Argument(help="Catalogue to check; default: the active one.")
     ] = None,
+    check_format: Annotated[
+        bool,
+        typer.Option(
+            "--check-format", help="Also fail when the file is not laid out as gbastd writes it."
+        ),
+    ] = False,
+    fix_format: Annotated[
+        bool,
+        typer.Option("--fix-format", help="Rewrite a valid file in the canonical layout."),
+    ] = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Check a catalogue file and list every problem in it.
 
-    Example: gbastd validate data/standards.toml
+    Example: gbastd validate --check-format data/standards.toml
     """
     path = catalogue.resolve(file if file is not None else catalogue_path)
     with _user_errors():
@@ -672,10 +656,249 @@ def validate_command(
         except CatalogueInvalid as error:
             _emit("\n".join(error.lines()) + "\n")
             _fail(str(error) + ".", 1)
+        if fix_format:
+            with store.locked(store.target(path)):
+                if store.write(path, catalogue.load(path)):
+                    sys.stderr.write(f"Rewrote {path} in canonical form.\n")
+        elif check_format and not store.is_canonical(path, loaded):
+            _fail(
+                f"{path} is valid but not in canonical form; "
+                f"gbastd validate --fix-format {path} rewrites it.",
+                1,
+            )
         _emit(
             f"{path}: valid catalogue, {len(loaded.standards)} standards "
             f"in {len(loaded.domains)} domains.\n"
         )
+
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+]
+WriteTargetOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        envvar=catalogue.ENV_VAR,
+        show_envvar=True,
+        help="Catalogue to change (default: ./data/standards.toml, when it exists).",
+    ),
+]
+
+
+def _change(
+    target: Path | None, dry_run: bool, apply: Callable[[Catalogue], Catalogue]
+) -> tuple[Catalogue, Catalogue]:
+    """Load the catalogue to change under its lock, apply a change, show it, and write it."""
+    from gbastd import edit
+    from gbastd.formats import diff_text
+
+    path = store.target(target)
+    with store.locked(path):
+        before = _load(path)
+        after = apply(before)
+        difference = edit.diff(before, after)
+        if dry_run:
+            _emit(diff_text(difference))
+            sys.stderr.write("Dry run: nothing was written.\n")
+            return before, after
+        written = store.write(path, after)
+    if _stdout_is_terminal():
+        _emit(diff_text(difference))
+    sys.stderr.write(f"Wrote {path}.\n" if written else f"{path} is unchanged.\n")
+    return before, after
+
+
+@app.command("add")
+def add_command(
+    title_zh: Annotated[str, typer.Option("--title-zh", help="Title in Simplified Chinese.")],
+    domain: Annotated[list[str], typer.Option("--domain", "-d", help="Domain tag (repeat).")],
+    source: Annotated[list[str], typer.Option("--source", help="Source URL (repeat).")],
+    gba_id: Annotated[str | None, typer.Option("--gba-id", help="WQ 1-8 or WQ1-8.")] = None,
+    code: Annotated[str | None, typer.Option(help="Number of the standard.")] = None,
+    title_zh_hant: Annotated[str | None, typer.Option("--title-zh-hant")] = None,
+    title_en: Annotated[str | None, typer.Option("--title-en")] = None,
+    batch: Annotated[int | None, typer.Option(min=1)] = None,
+    listed: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    issued: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    effective: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    status: Annotated[Status | None, typer.Option()] = None,
+    publisher: Annotated[str | None, typer.Option()] = None,
+    group: Annotated[str | None, typer.Option()] = None,
+    platform_category: Annotated[str | None, typer.Option("--platform-category")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+    dry_run: DryRunOpt = False,
+    target: WriteTargetOpt = None,
+) -> None:
+    """Add a standard to a catalogue.
+
+    Example: gbastd add --title-zh 丝苗米 --domain food --source https://example.org/list
+    """
+    from gbastd import edit
+
+    given: dict[str, str | None] = {
+        "gba_id": gba_id,
+        "code": code,
+        "title_zh": title_zh,
+        "title_zh_hant": title_zh_hant,
+        "title_en": title_en,
+        "listed": listed,
+        "issued": issued,
+        "effective": effective,
+        "publisher": publisher,
+        "group": group,
+        "platform_category": platform_category,
+        "notes": notes,
+    }
+    with _user_errors():
+        values: dict[str, Any] = {
+            name: edit.parse_value(name, raw) for name, raw in given.items() if raw is not None
+        }
+        values.update(
+            domains=tuple(domain),
+            sources=tuple(source),
+            batch=batch,
+            status=status.value if status else None,
+        )
+        entry = edit.new_standard(values)
+        _change(target, dry_run, lambda loaded: edit.add(loaded, entry))
+
+
+@app.command("edit")
+def edit_command(
+    key: Annotated[str, typer.Argument(help="The entry: gba_id, code or exact title.")],
+    assignments: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE (repeat); an empty VALUE unsets the field; "
+            "list fields take VALUE;VALUE.",
+        ),
+    ],
+    dry_run: DryRunOpt = False,
+    target: WriteTargetOpt = None,
+) -> None:
+    """Change fields of one standard.
+
+    Example: gbastd edit WQ1-8 --set publisher=广东省粤港澳大湾区标准促进会
+    """
+    from gbastd import edit
+
+    with _user_errors():
+        changes: dict[str, Any] = {}
+        for assignment in assignments:
+            name, separator, raw = assignment.partition("=")
+            if not separator:
+                raise InvalidQuery(f"--set takes FIELD=VALUE, not {assignment!r}.")
+            changes[name.strip()] = edit.parse_value(name.strip(), raw)
+
+        def apply(loaded: Catalogue) -> Catalogue:
+            return edit.update(loaded, query.lookup(loaded, key), changes)
+
+        _change(target, dry_run, apply)
+
+
+@app.command("remove")
+def remove_command(
+    key: Annotated[str, typer.Argument(help="The entry: gba_id, code or exact title.")],
+    dry_run: DryRunOpt = False,
+    target: WriteTargetOpt = None,
+) -> None:
+    """Remove one standard from a catalogue.
+
+    Example: gbastd remove "WQ 1-8" --dry-run
+    """
+    from gbastd import edit
+
+    with _user_errors():
+        _change(target, dry_run, lambda loaded: edit.remove(loaded, query.lookup(loaded, key)))
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX: the official list or an export.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="URL of the list, for new and changed entries.")
+    ] = None,
+    domain: Annotated[
+        list[str] | None, typer.Option("--domain", "-d", help="Domain tag for new entries.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (default: UTF-8, else GB18030/GBK).")
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace values that differ from the list's.")
+    ] = False,
+    dry_run: DryRunOpt = False,
+    target: WriteTargetOpt = None,
+) -> None:
+    """Merge a published list into a catalogue.
+
+    Matches rows by gba_id, then code, then title: adds new entries, fills values entries
+    lacked, and reports values that differ (kept unless --overwrite).
+    Example: gbastd import list.csv --source https://example.org/list --domain food
+    """
+    from gbastd import edit, sheets
+
+    with _user_errors():
+        rows = sheets.read_rows(file, encoding=encoding)
+        tags = tuple(domain or ())
+        report: list[edit.MergeReport] = []
+
+        def apply(loaded: Catalogue) -> Catalogue:
+            query.check_domains(loaded, tags)
+            merged, outcome = edit.merge(
+                loaded, rows, overwrite=overwrite, source=source, domains=tags
+            )
+            report.append(outcome)
+            return merged
+
+        _change(target, dry_run, apply)
+        (outcome,) = report
+        for conflict in outcome.conflicts:
+            kept = "replaced" if overwrite else "kept"
+            sys.stderr.write(
+                f"Conflict: {conflict.entry}: {conflict.field}: catalogue has "
+                f"{conflict.current!r}, the list has {conflict.incoming!r} ({kept}).\n"
+            )
+        sys.stderr.write(
+            f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
+            f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
+        )
+
+
+class DiffFormat(StrEnum):
+    """Formats of ``diff``."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The earlier catalogue.")],
+    new: Annotated[Path, typer.Argument(help="The later catalogue.")],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", case_sensitive=False)
+    ] = DiffFormat.TEXT,
+) -> None:
+    """Show entries added, removed and changed between two catalogues.
+
+    Exit 0 when they hold the same, 1 when they differ, 2 when one cannot be read (as diff).
+    Example: gbastd diff old.toml data/standards.toml --format json
+    """
+    from gbastd import edit
+    from gbastd.formats import diff_json, diff_text
+
+    try:
+        difference = edit.diff(catalogue.load(old), catalogue.load(new))
+    except CatalogueInvalid as error:
+        _fail(str(error) + ":\n" + "\n".join("  " + line for line in error.lines()), 2)
+    except GbastdError as error:
+        _fail(str(error), 2)
+    _emit(diff_json(difference) if fmt is DiffFormat.JSON else diff_text(difference))
+    raise typer.Exit(1 if difference else 0)
 
 
 @app.command("schema")

@@ -12,12 +12,15 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gbastd.records import DATE_FIELDS, FIELDS, LIST_FIELDS, Catalogue, Standard
+from gbastd.document import to_document
+from gbastd.records import FIELDS, LIST_FIELDS, Catalogue, Standard
 from gbastd.text import escape_controls
+
+if TYPE_CHECKING:
+    from gbastd.edit import Difference
 
 LIST_SEPARATOR = " ; "
 TOML_HEADER = (
@@ -189,48 +192,50 @@ def to_toml(catalogue: Catalogue, standards: Iterable[Standard]) -> str:
     """
     import tomli_w
 
-    info = catalogue.info
-    meta: dict[str, Any] = _present(
-        name=info.name,
-        as_of=_date(info.as_of),
-        published_total=info.published_total,
-        licence=info.licence,
-        notes=info.notes,
-    )
-    if info.totals:
-        meta["totals"] = [
-            _present(as_of=_date(t.as_of), total=t.total, fields=t.fields, source=t.source)
-            for t in info.totals
-        ]
-    document = {
-        "catalogue": meta,
-        "domains": {
-            tag: {"zh": d.zh, "zh_hant": d.zh_hant, "en": d.en}
-            for tag, d in catalogue.domains.items()
-        },
-        "standard": [_standard_table(s) for s in standards],
-    }
-    return TOML_HEADER + tomli_w.dumps(document)
+    return TOML_HEADER + tomli_w.dumps(to_document(catalogue, standards))
 
 
-def _standard_table(standard: Standard) -> dict[str, Any]:
-    table: dict[str, Any] = {}
-    for name, value in zip(FIELDS, standard, strict=True):
-        if value is None or value == ():
-            continue
-        if name in DATE_FIELDS and isinstance(value, str):
-            table[name] = date.fromisoformat(value)
-        else:
-            table[name] = list(value) if isinstance(value, tuple) else value
-    return table
+def _shown(value: Any) -> str:
+    """A value in a diff line: lists joined, records (a domain's labels, a total) by slashes."""
+    if value is None or value == ():
+        return "(none)"
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return "/".join(_shown(item) for item in value if item is not None)
+    if isinstance(value, tuple):
+        return LIST_SEPARATOR.join(_shown(item) for item in value)
+    return escape_controls(str(value))
 
 
-def _present(**values: Any) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not None}
+def diff_text(difference: Difference) -> str:
+    """Return a difference as lines: ``+`` added, ``-`` removed, ``~`` one changed field."""
+    lines = [f"+ {_describe(s)}" for s in difference.added]
+    lines += [f"- {_describe(s)}" for s in difference.removed]
+    lines += [
+        f"~ {escape_controls(c.entry)}: {c.field}: {_shown(c.old)} → {_shown(c.new)}"
+        for c in difference.changed
+    ]
+    return "".join(line + "\n" for line in lines)
 
 
-def _date(value: str | None) -> date | str | None:
-    """A full ISO date becomes a TOML date; a partial one (YYYY-MM) stays a string."""
-    if value is not None and len(value) == 10:
-        return date.fromisoformat(value)
+def _describe(standard: Standard) -> str:
+    names = [v for v in (standard.gba_id, standard.code) if v]
+    return escape_controls("  ".join([*names, standard.title_zh]))
+
+
+def diff_json(difference: Difference) -> str:
+    """Return a difference as a JSON object of added, removed and changed."""
+    added = list(_objects(FIELDS, difference.added))
+    removed = list(_objects(FIELDS, difference.removed))
+    changed = [
+        {"entry": c.entry, "field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
+        for c in difference.changed
+    ]
+    return json_value({"added": added, "removed": removed, "changed": changed})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return value._asdict()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
     return value

@@ -54,11 +54,7 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
     Raises:
         InvalidQuery: a domain tag the catalogue does not declare.
     """
-    unknown = [tag for tag in filters.domains if tag not in catalogue.domains]
-    if unknown:
-        raise InvalidQuery(
-            f"Unknown domain {unknown[0]!r}. Declared domains: {', '.join(catalogue.domains)}."
-        )
+    check_domains(catalogue, filters.domains)
     selected: Iterable[Standard] = catalogue.standards
     if filters.domains:
         selected = catalogue.standards.with_any_domain(filters.domains)
@@ -83,6 +79,15 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
         matched = {id(s) for s in search(list(selected), filters.search)}
         selected = [s for s in selected if id(s) in matched]
     return list(selected)
+
+
+def check_domains(catalogue: Catalogue, tags: Iterable[str]) -> None:
+    """Raise InvalidQuery naming the first tag the catalogue does not declare, with the rest."""
+    for tag in tags:
+        if tag not in catalogue.domains:
+            raise InvalidQuery(
+                f"Unknown domain {tag!r}. Declared domains: {', '.join(catalogue.domains)}."
+            )
 
 
 def check_fields(names: Sequence[str]) -> tuple[str, ...]:

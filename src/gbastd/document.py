@@ -1,0 +1,64 @@
+"""A catalogue as the TOML document it is written as: the inverse of ``model.build_catalogue``.
+
+Keys follow the schema's order, absent values are left out (TOML has no null), and dates are
+TOML dates (a month-only date stays text), so that ``build_catalogue(to_document(c))``
+gives ``c`` back. Writers use it to produce the file, editors to re-validate a changed
+catalogue through the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard
+
+
+def to_document(catalogue: Catalogue, standards: Iterable[Standard]) -> dict[str, Any]:
+    """Return the TOML document of ``catalogue``'s metadata and tags with ``standards``."""
+    info = catalogue.info
+    meta: dict[str, Any] = _present(
+        name=info.name,
+        as_of=_date(info.as_of),
+        published_total=info.published_total,
+        licence=info.licence,
+        notes=info.notes,
+    )
+    if info.totals:
+        meta["totals"] = [
+            _present(as_of=_date(t.as_of), total=t.total, fields=t.fields, source=t.source)
+            for t in info.totals
+        ]
+    return {
+        "catalogue": meta,
+        "domains": {
+            tag: {"zh": d.zh, "zh_hant": d.zh_hant, "en": d.en}
+            for tag, d in catalogue.domains.items()
+        },
+        "standard": [standard_table(s) for s in standards],
+    }
+
+
+def standard_table(standard: Standard) -> dict[str, Any]:
+    """Return one entry as its ``[[standard]]`` table."""
+    table: dict[str, Any] = {}
+    for name, value in zip(FIELDS, standard, strict=True):
+        if value is None or value == ():
+            continue
+        if name in DATE_FIELDS and isinstance(value, str):
+            table[name] = date.fromisoformat(value)
+        else:
+            table[name] = list(value) if isinstance(value, tuple) else value
+    return table
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _date(value: str | None) -> date | str | None:
+    """A full ISO date becomes a TOML date; a partial one (YYYY-MM) stays a string."""
+    if value is not None and len(value) == 10:
+        return date.fromisoformat(value)
+    return value
