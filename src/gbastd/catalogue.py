@@ -161,8 +161,19 @@ def parse(data: bytes, path: str, *, progress: Progress | None = None) -> Catalo
     if progress is not None:
         progress("parse", 0, len(data))
     document = _parse_toml(data, path)
-    entry_lines = _entry_lines(data)
-    return build_catalogue(document, path, entry_lines, progress=progress)
+    try:
+        return build_catalogue(document, path, progress=progress)
+    except CatalogueInvalid as error:
+        lines = _entry_lines(data)  # only a bad file needs them: problems name their lines
+        raise CatalogueInvalid(
+            path,
+            [
+                problem._replace(line=lines[problem.position - 1])
+                if problem.position is not None and problem.position <= len(lines)
+                else problem
+                for problem in error.problems
+            ],
+        ) from None
 
 
 def _entry_lines(data: bytes) -> list[int]:

@@ -193,14 +193,13 @@ class CatalogueFile(BaseModel):
 def build_catalogue(
     document: dict[str, Any],
     path: str,
-    entry_lines: Sequence[int] = (),
     *,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Catalogue:
     """Validate a parsed catalogue document and return its records.
 
-    ``entry_lines`` gives the line of each ``[[standard]]`` header, so problems can name it;
-    ``progress("validate", done, total)`` is called every thousand entries.
+    ``progress("validate", done, total)`` is called every thousand entries. Problems name
+    entries by position; the file reader adds their line numbers.
 
     Raises:
         CatalogueInvalid: listing every problem found, not just the first.
@@ -226,14 +225,12 @@ def build_catalogue(
         try:  # the whole chunk in one call: pydantic-core loops far faster than Python
             models = _ENTRIES.validate_python(chunk, context={"tags": declared})
         except ValidationError:
-            problems += _validate_one_by_one(
-                chunk, start, declared, entry_lines, standards, identities
-            )
+            problems += _validate_one_by_one(chunk, start, declared, standards, identities)
             continue
         for offset, model in enumerate(models):
             standards.append(_standard_record(model))
             identities.append(_identity(start + offset + 1, standards[-1]))
-    problems += _duplicates(identities, entry_lines)
+    problems += _duplicates(identities)
 
     if problems or info is None or domains is None:
         raise CatalogueInvalid(path, problems)
@@ -253,7 +250,6 @@ def _validate_one_by_one(
     chunk: list[Any],
     start: int,
     declared: list[str] | None,
-    entry_lines: Sequence[int],
     standards: list[Standard],
     identities: list[Identity],
 ) -> list[Problem]:
@@ -262,14 +258,13 @@ def _validate_one_by_one(
     for offset, raw in enumerate(chunk):
         index = start + offset
         position = index + 1
-        line = entry_lines[index] if index < len(entry_lines) else None
         if not isinstance(raw, dict):
-            problems.append(Problem("must be a table", position=position, line=line))
+            problems.append(Problem("must be a table", position=position))
             continue
         try:
             model = StandardModel.model_validate(raw, context={"tags": declared})
         except ValidationError as error:
-            problems += _problems(error, position=position, entry=_raw_label(raw), line=line)
+            problems += _problems(error, position=position, entry=_raw_label(raw))
             identities.append(_raw_identity(position, raw))
             continue
         standards.append(_standard_record(model))
@@ -331,7 +326,6 @@ def _problems(
     prefix: str = "",
     position: int | None = None,
     entry: str | None = None,
-    line: int | None = None,
 ) -> list[Problem]:
     """Turn pydantic's errors into problems, one each, with plain-language messages."""
     found = []
@@ -339,9 +333,7 @@ def _problems(
         loc = [str(part) for part in item["loc"]]
         field = ".".join([prefix, *loc] if prefix else loc) or None
         found.append(
-            Problem(
-                _message(item, error.title), position=position, entry=entry, field=field, line=line
-            )
+            Problem(_message(item, error.title), position=position, entry=entry, field=field)
         )
     return found
 
@@ -450,7 +442,7 @@ def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
     return position, _raw_label(raw), values
 
 
-def _duplicates(identities: Sequence[Identity], entry_lines: Sequence[int]) -> list[Problem]:
+def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
     """Report every entry whose id, code or title (after normalisation) an earlier one has.
 
     Entries that failed validation take part too, so that one run reports every problem.
@@ -465,14 +457,12 @@ def _duplicates(identities: Sequence[Identity], entry_lines: Sequence[int]) -> l
             # gba_id is already canonical; codes and titles compare by their lookup keys.
             first = seen.setdefault(value if field == "gba_id" else text.key(value), position)
             if first != position:
-                line = entry_lines[position - 1] if position <= len(entry_lines) else None
                 problems.append(
                     Problem(
                         f"duplicate {value!r}: standard #{first} has the same {field}",
                         position=position,
                         entry=label,
                         field=field,
-                        line=line,
                     )
                 )
     return problems
