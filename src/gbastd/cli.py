@@ -383,7 +383,9 @@ def list_command(
 
 @app.command("search")
 def search_command(
-    text: Annotated[str, typer.Argument(help="Words to find; Traditional or Simplified.")],
+    text: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Words to find; Traditional or Simplified.")
+    ],
     domain: DomainOpt = None,
     status: StatusOpt = None,
     batch: BatchOpt = None,
@@ -423,7 +425,9 @@ def search_command(
 
 @app.command("show")
 def show_command(
-    key: Annotated[str, typer.Argument(help="A gba_id (WQ 1-8 or WQ1-8), a code, or a title.")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="A gba_id (WQ 1-8 or WQ1-8), a code, or a title.")
+    ],
     fields: FieldsOpt = None,
     fmt: ListFormatOpt = ListFormat.TABLE,
     catalogue_path: CatalogueOpt = None,
@@ -631,7 +635,8 @@ def export_command(
 @app.command("validate")
 def validate_command(
     file: Annotated[
-        Path | None, typer.Argument(help="Catalogue to check; default: the active one.")
+        Path | None,
+        typer.Argument(metavar="[FILE]", help="Catalogue to check; default: the active one."),
     ] = None,
     check_format: Annotated[
         bool,
@@ -767,7 +772,9 @@ def add_command(
 
 @app.command("edit")
 def edit_command(
-    key: Annotated[str, typer.Argument(help="The entry: gba_id, code or exact title.")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="The entry: gba_id, code or exact title.")
+    ],
     assignments: Annotated[
         list[str],
         typer.Option(
@@ -801,7 +808,9 @@ def edit_command(
 
 @app.command("remove")
 def remove_command(
-    key: Annotated[str, typer.Argument(help="The entry: gba_id, code or exact title.")],
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="The entry: gba_id, code or exact title.")
+    ],
     dry_run: DryRunOpt = False,
     target: WriteTargetOpt = None,
 ) -> None:
@@ -817,7 +826,10 @@ def remove_command(
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV or XLSX: the official list or an export.")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="CSV, TSV or XLSX: the official list or an export."),
+    ],
     source: Annotated[
         str | None, typer.Option("--source", help="URL of the list, for new and changed entries.")
     ] = None,
@@ -877,8 +889,8 @@ class DiffFormat(StrEnum):
 
 @app.command("diff")
 def diff_command(
-    old: Annotated[Path, typer.Argument(help="The earlier catalogue.")],
-    new: Annotated[Path, typer.Argument(help="The later catalogue.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier catalogue.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The later catalogue.")],
     fmt: Annotated[
         DiffFormat, typer.Option("--format", "-f", case_sensitive=False)
     ] = DiffFormat.TEXT,
@@ -904,7 +916,8 @@ def diff_command(
 @app.command("schema")
 def schema_command(
     part: Annotated[
-        SchemaPart, typer.Argument(case_sensitive=False, help="catalogue (the file) or entry.")
+        SchemaPart,
+        typer.Argument(metavar="[catalogue|entry]", case_sensitive=False, help="What to describe."),
     ] = SchemaPart.CATALOGUE,
 ) -> None:
     """Print the JSON Schema of the catalogue file or of one entry.
