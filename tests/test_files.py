@@ -81,3 +81,26 @@ def test_export_to_stdout_dash(runner: CliRunner, mini_path: Path) -> None:
         app, ["export", "-o", "-", "-F", "code", "-n", "1", "-c", str(mini_path)]
     )
     assert result.stdout == "code\nT/TEST 9-2022\n"
+
+
+def test_interrupted_catalogue_write_leaves_the_previous_catalogue(
+    runner: CliRunner, mini_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit cut off half-way (Ctrl-C) keeps the old catalogue whole and leaves no debris."""
+    cat = tmp_path / "cat.toml"
+    cat.write_bytes(mini_path.read_bytes())
+    before = cat.read_bytes()
+    real_fdopen = gbastd.cli.os.fdopen
+
+    def failing_fdopen(handle: int, mode: str) -> Any:
+        opened = Path(os.readlink(f"/proc/self/fd/{handle}"))
+        if not opened.name.startswith(".cat.toml."):
+            return real_fdopen(handle, mode)
+        real_fdopen(handle, mode).close()
+        return HalfWriter(opened, KeyboardInterrupt())
+
+    monkeypatch.setattr(gbastd.cli.os, "fdopen", failing_fdopen)
+    result = runner.invoke(app, ["edit", "WQ1-9", "--set", "notes=changed", "-c", str(cat)])
+    assert result.exit_code == 130
+    assert cat.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cat.toml.lock", "cat.toml"]

@@ -151,3 +151,13 @@ def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
     """Off a terminal, a first run says nothing on stderr."""
     result = run_gbastd("list", "-c", MINI, env={"GBASTD_CACHE_DIR": str(tmp_path)})
     assert (result.returncode, result.stderr) == (0, b"")
+
+
+def test_a_write_on_a_terminal_shows_what_changed(tmp_path: Path) -> None:
+    """After a write, a person at a terminal sees the change (a pipe sees only the summary)."""
+    copy = tmp_path / "cat.toml"
+    copy.write_bytes(Path(MINI).read_bytes())
+    code, screen = run_in_terminal("edit", "WQ1-9", "--set", "notes=看这里", "-c", str(copy))
+    assert code == 0
+    assert "~ WQ 1-9: notes: (none) → 看这里" in screen
+    assert f"Wrote {copy}." in screen
