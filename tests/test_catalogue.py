@@ -84,3 +84,10 @@ def test_problems_carry_the_line_of_their_entry(tmp_path: Path, mini_path: Path)
     assert caught.value.lines() == [
         f"{bad}:{header_line}: standard #3 (T/TEST 3-2024): title_zh: required field is missing"
     ]
+
+
+def test_endless_input_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalogue that never ends (/dev/zero) is refused after the size limit."""
+    monkeypatch.setattr(catalogue, "MAX_BYTES", 1 << 20)
+    with pytest.raises(CatalogueNotFound, match=r"^/dev/zero: is larger than 1 MiB"):
+        catalogue.load("/dev/zero")

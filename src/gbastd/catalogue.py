@@ -25,6 +25,8 @@ Progress = Callable[[str, int, int], None]
 validated ("validate"), so that a terminal can show what a slow first run is doing."""
 
 ENV_VAR = "GBASTD_CATALOGUE"
+MAX_BYTES = 1 << 30
+"""The largest catalogue file read: 1 GiB (a million entries take about 400 MB)."""
 _ENTRY_HEADER = rb"(?m)^[ \t]*\[\[[ \t]*standard[ \t]*\]\]"
 _TOML_POSITION = r"\(at line (\d+), column (\d+)\)$"
 
@@ -143,7 +145,7 @@ def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
     try:
         with path.open("rb") as stream:
             before = os.fstat(stream.fileno())
-            data = stream.read()
+            data = stream.read(MAX_BYTES + 1)  # bounded: -c /dev/zero must not eat the memory
             after = os.fstat(stream.fileno())
     except FileNotFoundError:
         raise CatalogueNotFound(str(path), "no such catalogue file") from None
@@ -151,6 +153,10 @@ def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
         raise CatalogueNotFound(str(path), "is a directory, not a catalogue file") from None
     except OSError as error:
         raise CatalogueNotFound(str(path), f"cannot be read ({error.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise CatalogueNotFound(
+            str(path), f"is larger than {MAX_BYTES >> 20:,} MiB, more than a catalogue can be"
+        )
     return data, before, after
 
 
