@@ -68,7 +68,12 @@ def main(results: str) -> int:
         startup = load(f"{results}/hf_startup.json")
         floor = startup.get("typer floor (bare app, same venv)", {}).get("median")
         rows = [
-            [name, ms(r["median"]), ms(r["min"]), f"{r['median'] / floor:.2f}×" if floor else "–"]
+            [
+                name.replace("|", "\\|"),
+                ms(r["median"]),
+                ms(r["min"]),
+                f"{r['median'] / floor:.2f}×" if floor else "–",
+            ]
             for name, r in startup.items()
         ]
         out.append(
