@@ -10,6 +10,8 @@ from gbastd import edit, store
 from gbastd.errors import CatalogueInvalid, UnknownField
 from gbastd.records import Catalogue
 
+TODAY = "2026-11-27"
+
 
 @pytest.mark.parametrize(
     ("field", "raw", "value"),
@@ -97,7 +99,9 @@ def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
         {"gba_id": "WQ 1-10"},  # nothing new
         {"gba_id": "WQ 1-12", "title_zh": "新标准"},  # new entry
     ]
-    merged, report = edit.merge(mini, rows, source="https://example.org/list-3", domains=("data",))
+    merged, report = edit.merge(
+        mini, rows, today=TODAY, source="https://example.org/list-3", domains=("data",)
+    )
     assert [s.title_zh for s in report.added] == ["新标准"]
     assert report.added[0].domains == ("data",)
     assert report.added[0].sources == ("https://example.org/list-3",)
@@ -108,14 +112,14 @@ def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
     assert third.publisher == "新发布单位"
     assert third.sources == ("https://example.org/list-2", "https://example.org/list-3")
     assert merged.standards[0].publisher == "测试标准促进会"
-    overwritten, _ = edit.merge(mini, rows[:1], overwrite=True)
+    overwritten, _ = edit.merge(mini, rows[:1], today=TODAY, overwrite=True)
     assert overwritten.standards[0].publisher == "另一协会"
 
 
 def test_merge_refuses_new_rows_without_domain_or_source(mini: Catalogue) -> None:
     """A new entry needs a domain and a source; the message says how to give them."""
     with pytest.raises(edit.IncompleteImport) as caught:
-        edit.merge(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}])
+        edit.merge(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}], today=TODAY)
     assert str(caught.value) == (
         "New entries need a title, a domain and a source (give --domain TAG and --source URL "
         "for the whole list): row 1 (新标准): no domains or sources; row 2 (?): no title_zh."
@@ -135,3 +139,30 @@ def test_diff_pairs_entries_and_lists_field_changes(mini: Catalogue) -> None:
     assert [s.title_zh for s in difference.added] == ["新条目"]
     assert [s.title_zh for s in difference.removed] == ["测试赛事志愿服务"]
     assert difference.changed == [edit.Change("WQ 1-9", "publisher", "测试标准促进会", "另一协会")]
+
+
+def test_merge_does_not_freeze_a_status_the_dates_imply(mini: Catalogue) -> None:
+    """An exported status that only follows from the dates is not stored as a stated one."""
+    rows = [
+        {
+            "title_zh": "新标准",
+            "effective": "2000-01-01",
+            "status": "current",
+            "domains": ("food",),
+            "sources": ("https://example.org/y",),
+        },
+        {
+            "title_zh": "另一新标准",
+            "status": "withdrawn",
+            "domains": ("food",),
+            "sources": ("https://example.org/z",),
+        },
+        {"gba_id": "WQ 1-9", "status": "current"},  # its effective date implies current
+    ]
+    merged, report = edit.merge(mini, rows, today=TODAY)
+    assert [(s.title_zh, s.status) for s in report.added] == [
+        ("新标准", None),
+        ("另一新标准", "withdrawn"),
+    ]
+    assert merged.standards[0].status is None
+    assert report.unchanged == 1

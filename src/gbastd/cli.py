@@ -861,7 +861,7 @@ def import_command(
         def apply(loaded: Catalogue) -> Catalogue:
             query.check_domains(loaded, tags)
             merged, outcome = edit.merge(
-                loaded, rows, overwrite=overwrite, source=source, domains=tags
+                loaded, rows, today=_today(), overwrite=overwrite, source=source, domains=tags
             )
             report.append(outcome)
             return merged

@@ -136,6 +136,7 @@ def merge(
     catalogue: Catalogue,
     rows: Sequence[Mapping[str, Any]],
     *,
+    today: str,
     overwrite: bool = False,
     source: str | None = None,
     domains: Sequence[str] = (),
@@ -145,7 +146,9 @@ def merge(
     Rows are matched to entries by gba_id, then code, then title. A new row becomes an entry;
     an existing entry gains the values it lacked; a value that differs is a conflict, left as it
     is unless ``overwrite``. ``source`` and ``domains`` complete new entries, and ``source`` is
-    added to every entry the list changed, so each value keeps its provenance.
+    added to every entry the list changed, so each value keeps its provenance. A status that
+    the entry's dates already imply at ``today`` (as gbastd's own exports show it) is not
+    stored, so that it keeps following the dates.
 
     Raises:
         IncompleteImport: new rows without a domain or a source, even with the defaults.
@@ -160,6 +163,8 @@ def merge(
     for number, row in enumerate(rows, start=1):
         values = {name: value for name, value in row.items() if value not in (None, ())}
         existing = match(standards, values)
+        if "status" in values and _implied_status(existing, values, today) == values["status"]:
+            del values["status"]
         if existing is None:
             values.setdefault("domains", tuple(domains))
             values.setdefault("sources", (source,) if source else ())
@@ -199,6 +204,17 @@ def merge(
             "--source URL for the whole list): " + "; ".join(incomplete) + "."
         )
     return validated(catalogue, standards), MergeReport(added, updated, conflicts, unchanged)
+
+
+def _implied_status(existing: Standard | None, values: Mapping[str, Any], today: str) -> Any:
+    """The status an entry's dates (the list's, else the catalogue's) imply, if any."""
+    from gbastd.query import status_of
+
+    dates = {
+        name: values.get(name) or (existing and getattr(existing, name)) or None
+        for name in ("issued", "effective")
+    }
+    return status_of(new_standard({"title_zh": "", **dates}), today)
 
 
 def _differs(field: str, current: Any, incoming: Any) -> bool:
