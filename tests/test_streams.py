@@ -161,3 +161,25 @@ def test_a_write_on_a_terminal_shows_what_changed(tmp_path: Path) -> None:
     assert code == 0
     assert "~ WQ 1-9: notes: (none) → 看这里" in screen
     assert f"Wrote {copy}." in screen
+
+
+def test_long_titles_fold_instead_of_being_cut(tmp_path: Path) -> None:
+    """On a narrow terminal a long title wraps onto more lines; no character is dropped."""
+    long_title = "粤港澳大湾区跨境数据流通与个人信息保护技术要求及测试评价方法"
+    wide = tmp_path / "wide.toml"
+    wide.write_text(
+        Path(MINI).read_text(encoding="utf-8").replace("测试米", long_title), encoding="utf-8"
+    )
+    run_in_terminal("list", "-c", str(wide))  # the first run would show its progress
+    code, screen = run_in_terminal("list", "-c", str(wide), env={"COLUMNS": "60", "NO_COLOR": "1"})
+    assert code == 0
+    assert "…" not in screen
+    title_cells = "".join(character for character in screen if "\u4e00" <= character <= "\u9fff")
+    assert long_title in title_cells
+
+
+def test_empty_result_is_announced_on_a_terminal_only() -> None:
+    """No match: a note on a terminal, exit 0 (the pipe case is in test_cli)."""
+    run_in_terminal("list", "-c", MINI)  # the first run would show its progress
+    code, screen = run_in_terminal("list", "-c", MINI, "--publisher", "nobody")
+    assert (code, screen.strip()) == (0, "No standards match.")

@@ -15,8 +15,14 @@ from gbastd.formats import cell
 from gbastd.text import escape_controls
 
 _STATUS_STYLES = {"current": "green", "upcoming": "yellow", "withdrawn": "red"}
-# Columns that hold short identifiers: kept on one line; everything else folds.
-_NO_WRAP = frozenset({"gba_id", "code", "batch", "listed", "issued", "effective", "status", "tag"})
+# Short values kept on one line; everything else folds onto more lines as the terminal narrows.
+_NO_WRAP = frozenset({"batch", "listed", "issued", "effective", "status", "tag", "count"})
+# Narrower than this, a column could not show one Chinese character (two cells) and rich
+# would drop them: titles get room for at least four.
+_MIN_WIDTH = 4
+_MIN_TEXT_WIDTH = 8
+_TEXT = frozenset({"title_zh", "title_zh_hant", "title_en", "publisher", "group", "notes"})
+_MIN_WIDTHS = {"status": len("withdrawn"), "listed": 10, "issued": 10, "effective": 10}
 
 
 def _text(value: Any, *, separator: str | None = None) -> Text:
@@ -34,7 +40,12 @@ def table(
     """Return a table of rows; absent values show as a dim dash."""
     grid = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", header_style="bold")
     for name in columns:
-        grid.add_column(name, no_wrap=name in _NO_WRAP, overflow="fold")
+        grid.add_column(
+            name,
+            no_wrap=name in _NO_WRAP,
+            overflow="fold",
+            min_width=_MIN_WIDTHS.get(name, _MIN_TEXT_WIDTH if name in _TEXT else _MIN_WIDTH),
+        )
     status_column = columns.index("status") if "status" in columns else None
     for row in rows:
         cells = [_text(value) for value in row]
@@ -48,7 +59,7 @@ def record(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Tab
     """Return one record as a two-column field/value table; unknown values say so."""
     grid = Table(box=box.SIMPLE, show_header=False, title=title, title_justify="left")
     grid.add_column("field", style="bold", no_wrap=True)
-    grid.add_column("value", overflow="fold")
+    grid.add_column("value", overflow="fold", min_width=_MIN_TEXT_WIDTH)
     for name, value in pairs:
         unknown = value is None or value == ()
         shown = Text("unknown", style="dim") if unknown else _text(value, separator="\n")
