@@ -155,6 +155,23 @@ class TestShow:
         result = run(runner, mini_path, "show", "zzzz")
         assert result.stderr == "Error: No standard matches 'zzzz'. Try: gbastd search 'zzzz'\n"
 
+    def test_ambiguous_key_lists_every_match(
+        self, runner: CliRunner, mini_path: Path, tmp_path: Path
+    ) -> None:
+        """A key two entries answer to is refused, listing both, never picking one."""
+        clash = tmp_path / "clash.toml"
+        text = mini_path.read_text(encoding="utf-8")
+        clash.write_text(
+            text.replace('publisher = "测试体育协会"', 'title_en = "T/TEST 9-2022"'),
+            encoding="utf-8",
+        )
+        result = runner.invoke(app, ["show", "t/test 9-2022", "-c", str(clash)])
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == (
+            "Error: 't/test 9-2022' matches 2 standards: WQ 1-9 T/TEST 9-2022 测试米; "
+            "测试赛事志愿服务. Use a gba_id or code to pick one.\n"
+        )
+
 
 class TestSearch:
     def test_traditional_query_finds_simplified_titles(

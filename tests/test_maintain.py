@@ -263,18 +263,20 @@ class TestDiff:
 
 
 class TestImport:
-    def test_official_list_in_utf8_and_gbk_imports_the_same(
+    def test_official_list_in_utf8_gbk_and_bom_imports_the_same(
         self, runner: CliRunner, empty: Path, tmp_path: Path
     ) -> None:
-        """The five-column official layout, as UTF-8 and as GBK, gives the same entries."""
+        """The five-column official layout, as UTF-8, GBK and UTF-8 with BOM: same entries."""
+        with_bom = tmp_path / "official-list-bom.csv"
+        with_bom.write_bytes(b"\xef\xbb\xbf" + (DATA / "official-list.csv").read_bytes())
         results = []
-        for name in ("official-list.csv", "official-list-gbk.csv"):
-            target = tmp_path / f"from-{name}.toml"
+        for sheet in (DATA / "official-list.csv", DATA / "official-list-gbk.csv", with_bom):
+            target = tmp_path / f"from-{sheet.name}.toml"
             target.write_bytes(empty.read_bytes())
             result = run(
                 runner,
                 "import",
-                str(DATA / name),
+                str(sheet),
                 "--source",
                 LIST_URL,
                 "-d",
@@ -285,7 +287,7 @@ class TestImport:
             assert result.exit_code == 0, result.output
             assert result.stderr.endswith("3 rows: 3 added, 0 updated, 0 unchanged, 0 conflicts.\n")
             results.append(catalogue.load(target).standards)
-        assert results[0] == results[1]
+        assert results[0] == results[1] == results[2]
         first = results[0][0]
         assert (first.gba_id, first.code, first.title_zh, first.publisher, first.sources) == (
             "WQ 1-8",
