@@ -21,7 +21,7 @@ import typer
 
 from gbastd import __version__, catalogue, query, store
 from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery
-from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_toml
+from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_json_object, to_toml
 from gbastd.records import FIELDS, Catalogue, Standard, Status
 
 if TYPE_CHECKING:
@@ -452,7 +452,7 @@ def show_command(
                     )
                 )
         elif fmt is ListFormat.JSON:
-            _emit(ROW_WRITERS[Format.JSON](columns, [row]).removeprefix("[\n").removesuffix("]\n"))
+            _emit(to_json_object(columns, row))
         else:
             _emit(ROW_WRITERS[Format(fmt.value)](columns, [row]))
 

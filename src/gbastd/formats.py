@@ -143,6 +143,12 @@ def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
     )
 
 
+def to_json_object(columns: Sequence[str], row: Row) -> str:
+    """Return one row as a JSON object (``show --format json``)."""
+    (obj,) = _objects(columns, [row])
+    return json_value(obj)
+
+
 def to_jsonl(columns: Sequence[str], rows: Iterable[Row]) -> str:
     """Return one JSON object per line."""
     import json
