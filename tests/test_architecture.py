@@ -48,6 +48,7 @@ THIRD_PARTY = {
     "pydantic": {"model"},
     "tomli_w": {"formats"},
     "openpyxl": {"sheets"},
+    "tomli": {"catalogue"},
 }
 
 

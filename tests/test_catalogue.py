@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,33 @@ def test_endless_input_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalogue, "MAX_BYTES", 1 << 20)
     with pytest.raises(CatalogueNotFound, match=r"^/dev/zero: is larger than 1 MiB"):
         catalogue.load("/dev/zero")
+
+
+@pytest.fixture(name="reader", params=["tomli", "tomllib"])
+def _reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with the optional tomli, and again with only the standard tomllib."""
+    if request.param == "tomllib":
+        monkeypatch.setitem(sys.modules, "tomli", None)  # makes `import tomli` fail
+    else:
+        pytest.importorskip("tomli", reason="tomli (gbastd[fast]) is not installed")
+    return str(request.param)
+
+
+def test_both_toml_readers_locate_syntax_errors_alike(reader: str) -> None:
+    """With or without tomli, a syntax error is reported the same way."""
+    assert catalogue._toml_reader().__name__ == reader
+    with pytest.raises(CatalogueInvalid) as caught:
+        catalogue.parse(b'[catalogue]\nname = "x"\nbroken = \n', "bad.toml")
+    assert caught.value.lines() == ["bad.toml:3:10: TOML syntax error: Invalid value"]
+
+
+def test_both_toml_readers_load_the_same_catalogue(
+    monkeypatch: pytest.MonkeyPatch, mini_path: Path
+) -> None:
+    """tomli and tomllib give the same records for the same file."""
+    pytest.importorskip("tomli", reason="tomli (gbastd[fast]) is not installed")
+    data = mini_path.read_bytes()
+    with_tomli = catalogue.parse(data, "m")
+    monkeypatch.setitem(sys.modules, "tomli", None)
+    assert catalogue._toml_reader().__name__ == "tomllib"
+    assert catalogue.parse(data, "m") == with_tomli

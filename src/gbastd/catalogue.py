@@ -14,6 +14,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from gbastd import cache
@@ -193,16 +194,31 @@ def _entry_lines(data: bytes) -> list[int]:
     return lines
 
 
-def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
-    import tomllib
+def _toml_reader() -> ModuleType:
+    """Return tomli where it is installed (``gbastd[fast]``), else the standard tomllib.
 
+    tomllib is tomli, vendored into Python; the package on PyPI ships compiled wheels that
+    parse about three times faster, which is most of a large catalogue's first run.
+    """
+    try:
+        import tomli
+    except ImportError:
+        import tomllib
+
+        return tomllib
+    return tomli
+
+
+def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
+    reader = _toml_reader()
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CatalogueInvalid(path, [Problem(_decode_message(data, error))]) from None
     try:
-        return tomllib.loads(source)
-    except tomllib.TOMLDecodeError as error:
+        document: dict[str, Any] = reader.loads(source)
+        return document
+    except reader.TOMLDecodeError as error:
         message = str(error)
         position = re.search(_TOML_POSITION, message)
         if position is None:
