@@ -77,6 +77,16 @@ class GoldenCheck:
         assert actual == path.read_bytes(), f"output differs from {path}"
 
 
+def edited_mini(target: Path, *replacements: tuple[str, str]) -> Path:
+    """Write the fixture catalogue to ``target`` with each (old, new) text replaced; return it."""
+    text = (DATA / "mini.toml").read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, f"{old!r} is not in the fixture catalogue"
+        text = text.replace(old, new)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
 def run_gbastd(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:

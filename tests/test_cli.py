@@ -10,7 +10,7 @@ from typer.testing import CliRunner, Result
 
 from gbastd.cli import app
 
-from .conftest import GOLDEN
+from .conftest import GOLDEN, edited_mini
 
 HEADER = "gba_id\tcode\ttitle_zh\tdomains\tlisted\tstatus\n"
 ROW_9 = "WQ 1-9\tT/TEST 9-2022\t测试米\tfood\t2023-04-24\tcurrent\n"
@@ -159,11 +159,8 @@ class TestShow:
         self, runner: CliRunner, mini_path: Path, tmp_path: Path
     ) -> None:
         """A key two entries answer to is refused, listing both, never picking one."""
-        clash = tmp_path / "clash.toml"
-        text = mini_path.read_text(encoding="utf-8")
-        clash.write_text(
-            text.replace('publisher = "测试体育协会"', 'title_en = "T/TEST 9-2022"'),
-            encoding="utf-8",
+        clash = edited_mini(
+            tmp_path / "clash.toml", ('publisher = "测试体育协会"', 'title_en = "T/TEST 9-2022"')
         )
         result = runner.invoke(app, ["show", "t/test 9-2022", "-c", str(clash)])
         assert (result.exit_code, result.stdout) == (1, "")
@@ -330,11 +327,8 @@ class TestCatalogueChoice:
         self, runner: CliRunner, mini_path: Path, tmp_path: Path
     ) -> None:
         """Any command on a broken catalogue lists its problems on stderr, exit 1."""
-        broken = tmp_path / "broken.toml"
-        text = mini_path.read_text(encoding="utf-8")
-        broken.write_text(
-            text.replace('"WQ 1-10"', '"WQ 1-9"').replace('["sports"]', '["sport"]'),
-            encoding="utf-8",
+        broken = edited_mini(
+            tmp_path / "broken.toml", ('"WQ 1-10"', '"WQ 1-9"'), ('["sports"]', '["sport"]')
         )
         result = runner.invoke(app, ["list", "--catalogue", str(broken)])
         assert (result.exit_code, result.stdout) == (1, "")

@@ -46,35 +46,25 @@ def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Pat
     installed_before = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    where = subprocess.run(
-        [sys.executable, "-c", "import gbastd.catalogue as c; print(c.embedded_path())"],
-        cwd=outside,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert Path(where.stdout.strip()) == site / "gbastd" / "data" / "standards.toml"
-    food = subprocess.run(
-        [sys.executable, "-m", "gbastd", "list", "--domain", "food"],
-        cwd=outside,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert food.returncode == 0, food.stderr
-    assert food.stdout.splitlines()[1] == "WQ 1-8\tT/GBAS 6-2022\t丝苗米\tfood\t2023-04-24\t"
-    for args in (["validate"], ["stats"], ["export", "-f", "toml", "-o", str(outside / "x.toml")]):
-        subprocess.run(
-            [sys.executable, "-m", "gbastd", *args],
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run Python on the installed wheel only, from a folder outside the repository."""
+        return subprocess.run(
+            [sys.executable, *args],
             cwd=outside,
             env=env,
             capture_output=True,
-            check=True,
+            text=True,
+            check=check,
             timeout=60,
         )
+
+    where = run("-c", "import gbastd.catalogue as c; print(c.embedded_path())")
+    assert Path(where.stdout.strip()) == site / "gbastd" / "data" / "standards.toml"
+    food = run("-m", "gbastd", "list", "--domain", "food", check=False)
+    assert food.returncode == 0, food.stderr
+    assert food.stdout.splitlines()[1] == "WQ 1-8\tT/GBAS 6-2022\t丝苗米\tfood\t2023-04-24\t"
+    for args in (["validate"], ["stats"], ["export", "-f", "toml", "-o", str(outside / "x.toml")]):
+        run("-m", "gbastd", *args)
     installed_after = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
     assert installed_after == installed_before  # nothing is ever written into the package

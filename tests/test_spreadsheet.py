@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from gbastd.cli import app
 
-from .conftest import DATA
+from .conftest import edited_mini
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
@@ -31,14 +31,15 @@ HOSTILE_TITLES = ["=1+1", "+2+3", "-4+5", '=HYPERLINK("https://evil.example","�
 
 def hostile_catalogue(tmp_path: Path) -> Path:
     """The fixture catalogue with titles that a spreadsheet would take for formulas."""
-    text = (DATA / "mini.toml").read_text(encoding="utf-8")
     titles = ["测试米", "测试龙舟数据规范", "测试养老食品", "测试赛事志愿服务"]
-    for title, hostile in zip(titles, HOSTILE_TITLES, strict=True):
-        # A JSON string is a valid TOML basic string.
-        text = text.replace(f'title_zh = "{title}"', f"title_zh = {json.dumps(hostile)}")
-    path = tmp_path / "hostile.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    # A JSON string is a valid TOML basic string.
+    return edited_mini(
+        tmp_path / "hostile.toml",
+        *(
+            (f'title_zh = "{title}"', f"title_zh = {json.dumps(hostile)}")
+            for title, hostile in zip(titles, HOSTILE_TITLES, strict=True)
+        ),
+    )
 
 
 def open_in_calc(csv_file: Path, tmp_path: Path) -> tuple[str, str]:

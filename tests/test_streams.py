@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, run_gbastd
+from .conftest import ROOT, edited_mini, run_gbastd
 
 MINI = str(ROOT / "tests" / "data" / "mini.toml")
 
@@ -127,11 +127,9 @@ def test_format_other_than_table_is_the_same_on_a_terminal() -> None:
 
 def test_hostile_titles_cannot_drive_the_terminal(tmp_path: Path) -> None:
     """Escape sequences in a catalogue are shown escaped on a terminal, never obeyed."""
-    hostile = tmp_path / "hostile.toml"
-    text = Path(MINI).read_text(encoding="utf-8")
-    hostile.write_text(
-        text.replace('title_zh = "测试米"', 'title_zh = "测试米\\u001b]0;pwned\\u0007\\u001b[2J"'),
-        encoding="utf-8",
+    hostile = edited_mini(
+        tmp_path / "hostile.toml",
+        ('title_zh = "测试米"', 'title_zh = "测试米\\u001b]0;pwned\\u0007\\u001b[2J"'),
     )
     code, screen = run_in_terminal("list", "-c", str(hostile), env={"COLUMNS": "200"})
     assert code == 0
@@ -166,10 +164,7 @@ def test_a_write_on_a_terminal_shows_what_changed(tmp_path: Path) -> None:
 def test_long_titles_fold_instead_of_being_cut(tmp_path: Path) -> None:
     """On a narrow terminal a long title wraps onto more lines; no character is dropped."""
     long_title = "粤港澳大湾区跨境数据流通与个人信息保护技术要求及测试评价方法"
-    wide = tmp_path / "wide.toml"
-    wide.write_text(
-        Path(MINI).read_text(encoding="utf-8").replace("测试米", long_title), encoding="utf-8"
-    )
+    wide = edited_mini(tmp_path / "wide.toml", ("测试米", long_title))
     run_in_terminal("list", "-c", str(wide))  # the first run would show its progress
     code, screen = run_in_terminal("list", "-c", str(wide), env={"COLUMNS": "60", "NO_COLOR": "1"})
     assert code == 0

@@ -167,6 +167,12 @@ FieldsOpt = Annotated[
         rich_help_panel=_OUTPUT,
     ),
 ]
+KeyArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="A gba_id (WQ 1-8 or WQ1-8), a code, or an exact title, any script."
+    ),
+]
 ListFormatOpt = Annotated[
     ListFormat,
     typer.Option(
@@ -425,9 +431,7 @@ def search_command(
 
 @app.command("show")
 def show_command(
-    key: Annotated[
-        str, typer.Argument(metavar="KEY", help="A gba_id (WQ 1-8 or WQ1-8), a code, or a title.")
-    ],
+    key: KeyArg,
     fields: FieldsOpt = None,
     fmt: ListFormatOpt = ListFormat.TABLE,
     catalogue_path: CatalogueOpt = None,
@@ -772,9 +776,7 @@ def add_command(
 
 @app.command("edit")
 def edit_command(
-    key: Annotated[
-        str, typer.Argument(metavar="KEY", help="The entry: gba_id, code or exact title.")
-    ],
+    key: KeyArg,
     assignments: Annotated[
         list[str],
         typer.Option(
@@ -808,9 +810,7 @@ def edit_command(
 
 @app.command("remove")
 def remove_command(
-    key: Annotated[
-        str, typer.Argument(metavar="KEY", help="The entry: gba_id, code or exact title.")
-    ],
+    key: KeyArg,
     dry_run: DryRunOpt = False,
     target: WriteTargetOpt = None,
 ) -> None:

@@ -68,8 +68,9 @@ def target(explicit: Path | None) -> Path:
         WriteRefused: none was named and ./data/standards.toml does not exist, or the one named
             is the catalogue installed with gbastd.
     """
-    path = catalogue.resolve(explicit) if explicit or os.environ.get(catalogue.ENV_VAR) else None
-    if path is None:
+    if explicit is not None or os.environ.get(catalogue.ENV_VAR):
+        path = catalogue.resolve(explicit)
+    else:
         if not DEFAULT_TARGET.is_file():
             raise WriteRefused(
                 "No catalogue to change: name one with --catalogue FILE (or $GBASTD_CATALOGUE), "
