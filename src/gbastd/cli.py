@@ -93,6 +93,19 @@ CatalogueOpt = Annotated[
         help="Catalogue file to read instead of the embedded one.",
     ),
 ]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+]
+WriteTargetOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        "-c",
+        envvar=catalogue.ENV_VAR,
+        show_envvar=True,
+        help="Catalogue to change (default: ./data/standards.toml, when it exists).",
+    ),
+]
 DomainOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -679,21 +692,6 @@ def validate_command(
             f"{path}: valid catalogue, {len(loaded.standards)} standards "
             f"in {len(loaded.domains)} domains.\n"
         )
-
-
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
-]
-WriteTargetOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--catalogue",
-        "-c",
-        envvar=catalogue.ENV_VAR,
-        show_envvar=True,
-        help="Catalogue to change (default: ./data/standards.toml, when it exists).",
-    ),
-]
 
 
 def _change(
