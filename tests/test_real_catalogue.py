@@ -122,7 +122,7 @@ def test_domains_hold_what_a_reader_expects(real: Catalogue) -> None:
         "适老易食食品（适老照护食）通用要求",
         "居家养老老年人健康管理服务规范",
     }
-    assert titles(real, "childcare") == {"婴幼儿托育服务规范"}
+    assert titles(real, "childcare") == {"婴幼儿托育服务规范", "早期发展指导(教育)机构管理规范"}
     assert titles(real, "mobility") == {
         "桥岛隧智能运维数据标准体系建设指南",
         "基于信息化协同平台的跨域机动车服务要求",
