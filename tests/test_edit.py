@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from gbastd import edit, store
-from gbastd.errors import CatalogueInvalid, UnknownField
+from gbastd.errors import CatalogueInvalid, IncompleteImport, InvalidValue, UnknownField
 from gbastd.records import Catalogue
 
 TODAY = "2026-11-27"
@@ -39,9 +39,7 @@ def test_parse_value_gives_each_field_its_type(field: str, raw: str, value: Any)
 )
 def test_parse_value_names_bad_values(field: str, raw: str, message: str) -> None:
     """A value of the wrong type is refused with the field named."""
-    with pytest.raises(
-        edit.InvalidValue, match=f"^{message}$".replace("(", r"\(").replace(")", r"\)")
-    ):
+    with pytest.raises(InvalidValue, match=f"^{message}$".replace("(", r"\(").replace(")", r"\)")):
         edit.parse_value(field, raw)
     with pytest.raises(UnknownField):
         edit.parse_value("titel", "x")
@@ -118,7 +116,7 @@ def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
 
 def test_merge_refuses_new_rows_without_domain_or_source(mini: Catalogue) -> None:
     """A new entry needs a domain and a source; the message says how to give them."""
-    with pytest.raises(edit.IncompleteImport) as caught:
+    with pytest.raises(IncompleteImport) as caught:
         edit.merge(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}], today=TODAY)
     assert str(caught.value) == (
         "New entries need a title, a domain and a source (give --domain TAG and --source URL "

@@ -10,6 +10,7 @@ The Python API the command line is built on::
 
 from __future__ import annotations
 
+from gbastd._version import __version__
 from gbastd.catalogue import load
 from gbastd.errors import (
     AmbiguousKey,
@@ -21,8 +22,6 @@ from gbastd.errors import (
     StandardNotFound,
 )
 from gbastd.records import FIELDS, Catalogue, Domain, Standard, Status
-
-__version__ = "1.0.0"
 
 __all__ = [
     "FIELDS",

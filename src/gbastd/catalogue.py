@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from gbastd import cache
+from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
 from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
 
@@ -66,8 +67,6 @@ def load(
         CatalogueNotFound: the file is missing or unreadable.
         CatalogueInvalid: the file is not valid; every problem is listed.
     """
-    from gbastd import __version__
-
     resolved = resolve(path)
     salt = cache.salt(__version__)
     # Loading builds a great many small objects that hold no cycles: collecting is waste.

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from gbastd import __version__, catalogue, query, store
+from gbastd import catalogue, query, store
+from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery
 from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_json_object, to_toml
 from gbastd.records import FIELDS, Catalogue, Standard, Status
@@ -204,7 +205,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except CatalogueInvalid as error:
-        _fail(str(error) + ":\n" + "\n".join("  " + line for line in error.lines()), 1)
+        _fail(error.report(), 1)
     except GbastdError as error:
         _fail(str(error), error.exit_code)
 
@@ -904,7 +905,7 @@ def diff_command(
     try:
         difference = edit.diff(catalogue.load(old), catalogue.load(new))
     except CatalogueInvalid as error:
-        _fail(str(error) + ":\n" + "\n".join("  " + line for line in error.lines()), 2)
+        _fail(error.report(), 2)
     except GbastdError as error:
         _fail(str(error), 2)
     _emit(diff_json(difference) if fmt is DiffFormat.JSON else diff_text(difference))

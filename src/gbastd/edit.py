@@ -13,19 +13,11 @@ from typing import Any, NamedTuple
 
 from gbastd import text
 from gbastd.document import to_document
-from gbastd.errors import GbastdError, UnknownField
+from gbastd.errors import IncompleteImport, InvalidValue, UnknownField
 from gbastd.records import DATE_FIELDS, FIELDS, LIST_FIELDS, Catalogue, Standard
 
 LIST_SEPARATOR = ";"
 """Separates the items of a list (domains, sources) in a text value; spaces around are dropped."""
-
-
-class InvalidValue(GbastdError):
-    """A value given for a field cannot be that field's type."""
-
-
-class IncompleteImport(GbastdError):
-    """Rows that would become new entries lack what every entry needs."""
 
 
 def parse_value(field: str, raw: str) -> Any:

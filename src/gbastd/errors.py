@@ -74,6 +74,10 @@ class CatalogueInvalid(CatalogueError):
         """Return every problem as a line naming the file."""
         return [problem.describe(self.path) for problem in self.problems]
 
+    def report(self) -> str:
+        """Return the sentence and every problem, indented, as one message."""
+        return str(self) + ":\n" + "\n".join("  " + line for line in self.lines())
+
 
 class StandardNotFound(GbastdError, LookupError):
     """No entry matches a key; ``suggestions`` holds the closest keys."""
@@ -111,3 +115,23 @@ class UnknownField(InvalidQuery):
 
 class OutputError(GbastdError):
     """An output file cannot be written (exists, is a directory, is not writable)."""
+
+
+class WriteRefused(GbastdError):
+    """gbastd will not write there (no catalogue named, or the installed package)."""
+
+
+class CatalogueBusy(GbastdError):
+    """Another gbastd is writing the same catalogue."""
+
+
+class InvalidValue(GbastdError):
+    """A value given for a field cannot be that field's type."""
+
+
+class IncompleteImport(GbastdError):
+    """Rows that would become new entries lack what every entry needs."""
+
+
+class SheetError(GbastdError):
+    """A spreadsheet that cannot be read as a list of standards."""

@@ -16,7 +16,7 @@ from typing import Any
 
 from gbastd import text
 from gbastd.edit import parse_value
-from gbastd.errors import GbastdError
+from gbastd.errors import GbastdError, SheetError
 from gbastd.records import FIELDS
 
 # The official list's headers (folded) and the fields they fill; None: ignored (row number).
@@ -33,10 +33,6 @@ _QUOTES = str.maketrans(dict.fromkeys("\"'“”‘’「」『』《》〈〉",
 ENCODINGS = ("utf-8-sig", "gb18030")
 """Tried in order when no encoding is given: UTF-8 (with or without BOM), then GB18030, the
 superset of GBK that Excel on a Chinese Windows writes."""
-
-
-class SheetError(GbastdError):
-    """A spreadsheet that cannot be read as a list of standards."""
 
 
 def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]]:

@@ -14,20 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gbastd import catalogue, text
-from gbastd.errors import GbastdError, OutputError
+from gbastd.errors import CatalogueBusy, OutputError, WriteRefused
 from gbastd.formats import to_toml
 from gbastd.records import Catalogue, Standard
 
 DEFAULT_TARGET = Path("data") / "standards.toml"
 LOCK_TIMEOUT = 10.0
-
-
-class WriteRefused(GbastdError):
-    """gbastd will not write there (no catalogue named, or the installed package)."""
-
-
-class CatalogueBusy(GbastdError):
-    """Another gbastd is writing the same catalogue."""
 
 
 def canonical_order(standards: Iterable[Standard]) -> list[Standard]:
