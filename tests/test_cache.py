@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gbastd import __version__, cache, catalogue
+from gbastd import __version__, cache, catalogue, cli
 from gbastd.cli import app
 from gbastd.errors import CatalogueInvalid
 from gbastd.records import Catalogue
@@ -147,6 +147,20 @@ def test_invalid_catalogue_is_never_cached(copy: Path) -> None:
     assert snapshots() == []
 
 
+@pytest.fixture(name="loads")
+def _loads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """Record every call of ``catalogue.load``, which cli.py calls through the module."""
+    calls: list[tuple[object, ...]] = []
+    real = catalogue.load
+
+    def recording(*args: object, **kwargs: object) -> Catalogue:
+        calls.append((*args, *kwargs.items()))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalogue, "load", recording)
+    return calls
+
+
 @pytest.mark.parametrize(
     ("args", "shown"),
     [
@@ -157,17 +171,37 @@ def test_invalid_catalogue_is_never_cached(copy: Path) -> None:
     ],
 )
 def test_help_and_version_read_no_catalogue(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, args: list[str], shown: str
+    runner: CliRunner, loads: list[tuple[object, ...]], args: list[str], shown: str
 ) -> None:
-    """Help, version and the bare command never touch a catalogue."""
-
-    def refuse(*_: object, **__: object) -> None:
-        raise AssertionError("the catalogue was read")
-
-    monkeypatch.setattr(catalogue, "load", refuse)
+    """Help, version and the bare command never call catalogue.load."""
     result = runner.invoke(app, args)
     assert shown in result.stdout + result.stderr
-    assert "AssertionError" not in result.stdout + result.stderr
+    assert loads == []
+
+
+def test_load_recorder_sees_a_load_during_version(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, loads: list[tuple[object, ...]]
+) -> None:
+    """Control: a planted catalogue load inside --version is recorded, so the guard would fail."""
+    real_emit = cli._emit
+
+    def loading_emit(text: str) -> None:
+        catalogue.load()
+        real_emit(text)
+
+    monkeypatch.setattr(cli, "_emit", loading_emit)
+    result = runner.invoke(app, ["--version"])
+    assert f"gbastd {__version__}" in result.stdout
+    assert loads == [()]
+
+
+def test_load_recorder_sees_the_commands_loads(
+    runner: CliRunner, loads: list[tuple[object, ...]]
+) -> None:
+    """Control: a command that reads a catalogue is recorded, so the patch is where cli looks."""
+    result = runner.invoke(app, ["list", "-c", str(DATA / "mini.toml"), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1 and loads[0][0] == DATA / "mini.toml"
 
 
 def imported_modules(*args: str, env: dict[str, str]) -> set[str]:
