@@ -336,8 +336,8 @@ class TestCatalogueChoice:
             f"Error: {broken}: not a valid catalogue (2 problems):\n"
             f"  {broken}:65: standard #4 (测试赛事志愿服务): domains: "
             "undeclared domain tag 'sport'; declared tags: food, data, sports\n"
-            f"  {broken}:43: standard #2 (WQ 1-9): gba_id: duplicate 'WQ 1-9': standard #1 has the "
-            "same gba_id\n"
+            f"  {broken}:43: standard #2 (WQ 1-9): gba_id: duplicate 'WQ 1-9': standard #1 "
+            "(WQ 1-9 T/TEST 9-2022 测试米) has the same gba_id\n"
         )
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from gbastd import catalogue, formats, query
+from gbastd.fields import FIELDS
 from gbastd.formats import ROW_WRITERS, Format
-from gbastd.records import FIELDS, Catalogue
+from gbastd.records import Catalogue
 
 from .conftest import GoldenCheck
 

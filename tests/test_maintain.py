@@ -16,6 +16,9 @@ from gbastd.cli import app
 
 from .conftest import DATA, ROOT
 
+ADD = ["add", "--title-zh", "新米", "-d", "food", "--source", "https://e.org/x"]
+"""An add command that is valid on the fixture catalogue until something is appended."""
+
 LIST_URL = "https://example.org/official-list"
 
 
@@ -108,19 +111,64 @@ class TestWriteCommands:
     @pytest.mark.parametrize(
         ("args", "code", "message"),
         [
-            (["edit", "WQ1-9", "--set", "titel=x"], 2, "Error: Unknown field 'titel'."),
+            (
+                ["edit", "WQ1-9", "--set", "titel=x"],
+                2,
+                "Error: Invalid value for '--set': titel: Unknown field 'titel'.",
+            ),
             (
                 ["edit", "WQ1-9", "--set", "listed=2023-13-01"],
-                1,
-                "Error: listed: '2023-13-01' is not a date (YYYY-MM-DD).\n",
+                2,
+                "Error: Invalid value for '--set': listed: '2023-13-01' is not a real date.\n",
+            ),
+            (
+                ["edit", "WQ1-9", "--set", "batch=x"],
+                2,
+                "Error: Invalid value for '--set': batch: 'x' is not a whole number.\n",
             ),
             (
                 ["edit", "WQ1-9", "--set", "nonsense"],
                 2,
-                "Error: --set takes FIELD=VALUE, not 'nonsense'.\n",
+                "Error: Invalid value for '--set': takes FIELD=VALUE, not 'nonsense'.\n",
             ),
             (["edit", "WQ 9-9", "--set", "notes=x"], 1, "Error: No standard matches 'WQ 9-9'."),
-            (["edit", "WQ1-9", "--set", "domains="], 1, "domains: required field is missing"),
+            (
+                ["edit", "WQ1-9", "--set", "domains="],
+                2,
+                "Error: Invalid value for '--set': domains: required field is missing.\n",
+            ),
+            (
+                ["edit", "WQ1-9", "--set", "sources=ftp://x"],
+                2,
+                "Error: Invalid value for '--set': sources: 'ftp://x' is not an http(s) URL.\n",
+            ),
+            (
+                [*ADD, "--listed", "2023-13-01"],
+                2,
+                "Error: Invalid value for '--listed': '2023-13-01' is not a real date.\n",
+            ),
+            (
+                [*ADD, "--batch", "²"],
+                2,
+                "Error: Invalid value for '--batch': '²' is not a whole number.\n",
+            ),
+            (
+                [*ADD, "--domain", "food,sport"],
+                2,
+                "Error: Invalid value for '--domain': undeclared domain tag 'sport'; "
+                "declared tags: food, data, sports.\n",
+            ),
+            (
+                [*ADD, "--source", "not a url"],
+                2,
+                "Error: Invalid value for '--source': 'not a url' is not an http(s) URL.\n",
+            ),
+            (
+                [*ADD, "--gba-id", "WQ 1-10"],
+                1,
+                "Error: The change was not made: WQ 1-10: gba_id: duplicate 'WQ 1-10': "
+                "standard #2 (WQ 1-10 T/TEST 10-2022 测试龙舟数据规范) has the same gba_id.\n",
+            ),
             (["remove", "nothing"], 1, "Error: No standard matches 'nothing'."),
             (
                 ["add", "--title-zh", "测试米", "-d", "food", "--source", "https://e.org/x"],
@@ -363,7 +411,7 @@ class TestImport:
             (
                 "标准名称,listed\n丝苗米,2023-02-30\n".encode(),
                 [],
-                "row 2, column 2: listed: '2023-02-30' is not a date (YYYY-MM-DD).",
+                "row 2, column 2 (listed): '2023-02-30' is not a real date.",
             ),
             ("标准名称\n新标准\n".encode(), [], "row 1 (新标准): no domains or sources."),
         ],

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from gbastd.errors import CatalogueInvalid, Problem
+from gbastd.fields import FIELDS
 from gbastd.model import StandardModel, build_catalogue
-from gbastd.records import FIELDS, Standard
+from gbastd.records import Standard
 
 
 def document(*entries: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -119,7 +120,8 @@ def test_duplicates_after_normalisation_are_rejected(
     """Two spellings of the same id, code or title are the same entry twice."""
     (problem,) = problems_of(document(entry(**first), entry(**second)))
     assert (problem.position, problem.field) == (2, field)
-    assert "standard #1 has the same" in problem.message
+    described = " ".join(first.values()) if field == "title_zh" else f"{first[field]} 丝苗米"
+    assert f"standard #1 ({described}) has the same {field}" in problem.message
 
 
 def test_problem_description_names_file_line_entry_and_field() -> None:

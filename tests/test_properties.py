@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gbastd import catalogue, formats, query, text
+from gbastd.fields import FIELDS
 from gbastd.model import build_catalogue
-from gbastd.records import FIELDS, Catalogue
+from gbastd.records import Catalogue
 
 TODAY = "2026-11-27"
 TAGS = ["food", "data", "elderly-care"]

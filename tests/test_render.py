@@ -7,8 +7,8 @@ import io
 from rich.console import Console
 
 from gbastd import query, render
-from gbastd.cli import TABLE_FIELDS
-from gbastd.records import FIELDS, Catalogue
+from gbastd.fields import FIELDS, TABLE_COLUMNS
+from gbastd.records import Catalogue
 
 from .conftest import GoldenCheck
 
@@ -26,8 +26,8 @@ def draw(*renderables: object) -> bytes:
 
 def test_list_table(mini: Catalogue, golden: GoldenCheck) -> None:
     """list on a terminal: aligned columns, Chinese by display width, unknown as a dash."""
-    rows = query.rows(mini.standards, TABLE_FIELDS, today=TODAY)
-    golden("mini-table.txt", draw(render.table(TABLE_FIELDS, rows)))
+    rows = query.rows(mini.standards, TABLE_COLUMNS, today=TODAY)
+    golden("mini-table.txt", draw(render.table(TABLE_COLUMNS, rows)))
 
 
 def test_show_record(mini: Catalogue, golden: GoldenCheck) -> None:

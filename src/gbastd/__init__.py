@@ -10,18 +10,23 @@ The Python API the command line is built on::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from gbastd._version import __version__
-from gbastd.catalogue import load
-from gbastd.errors import (
-    AmbiguousKey,
-    CatalogueError,
-    CatalogueInvalid,
-    CatalogueNotFound,
-    GbastdError,
-    Problem,
-    StandardNotFound,
-)
-from gbastd.records import FIELDS, Catalogue, Domain, Standard, Status
+
+if TYPE_CHECKING:
+    from gbastd.catalogue import load
+    from gbastd.errors import (
+        AmbiguousKey,
+        CatalogueError,
+        CatalogueInvalid,
+        CatalogueNotFound,
+        GbastdError,
+        Problem,
+        StandardNotFound,
+    )
+    from gbastd.fields import FIELDS
+    from gbastd.records import Catalogue, Domain, Standard, Status
 
 __all__ = [
     "FIELDS",
@@ -42,6 +47,20 @@ __all__ = [
     "search",
 ]
 
+_HOMES = ("errors", "fields", "records", "catalogue")
+"""The modules the public names live in. A name is imported on first use, so that running
+a command (which imports gbastd.cli, and so this package) loads only what it needs."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        for home in _HOMES:
+            module = __import__(f"gbastd.{home}", fromlist=[name])
+            if hasattr(module, name):
+                globals()[name] = value = getattr(module, name)
+                return value
+    raise AttributeError(f"module 'gbastd' has no attribute {name!r}")
+
 
 def lookup(key: str, catalogue: Catalogue | None = None) -> Standard:
     """Return the one standard whose gba_id, code or title matches ``key``.
@@ -51,6 +70,7 @@ def lookup(key: str, catalogue: Catalogue | None = None) -> Standard:
         AmbiguousKey: several match.
     """
     from gbastd import query
+    from gbastd.catalogue import load
 
     return query.lookup(catalogue if catalogue is not None else load(), key)
 
@@ -58,6 +78,7 @@ def lookup(key: str, catalogue: Catalogue | None = None) -> Standard:
 def search(text: str, catalogue: Catalogue | None = None) -> list[Standard]:
     """Return the standards matching every word of ``text``, best match first."""
     from gbastd import query
+    from gbastd.catalogue import load
 
     loaded = catalogue if catalogue is not None else load()
     return query.search(loaded.standards, text)

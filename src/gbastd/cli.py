@@ -7,7 +7,9 @@ Exit codes: 0 success (an empty result included), 1 not found, invalid catalogue
 write, 2 usage error, 130 interrupted, 141 the reader of a pipe went away (as for cat or grep).
 """
 
+import functools
 import gc
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -15,22 +17,21 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, NoReturn
 
 import typer
 
 from gbastd import catalogue, query, store
 from gbastd._version import __version__
-from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery
+from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, InvalidValue, UnknownField
+from gbastd.fields import ENTRY_FIELDS, FIELDS, TABLE_COLUMNS, Field, Kind, is_list
 from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_json_object, to_toml
-from gbastd.records import FIELDS, Catalogue, Standard, Status
+from gbastd.records import Catalogue, Standard, Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 EXIT_BROKEN_PIPE = 141
-TABLE_FIELDS = ("gba_id", "code", "title_zh", "domains", "listed", "status")
-"""Columns of the ``table`` format, on a terminal and as plain TSV in a pipe."""
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "gbastd",
@@ -41,36 +42,9 @@ _APP_SETTINGS: dict[str, Any] = {
 }
 app = typer.Typer(**_APP_SETTINGS)
 
-
-class ListFormat(StrEnum):
-    """Formats of ``list``, ``search``, ``show``, ``domains``."""
-
-    TABLE = "table"
-    TSV = "tsv"
-    CSV = "csv"
-    JSON = "json"
-    JSONL = "jsonl"
-    MD = "md"
-
-
-class ExportFormat(StrEnum):
-    """Formats of ``export``."""
-
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    JSONL = "jsonl"
-    TOML = "toml"
-    MD = "md"
-
-
-class StatusChoice(StrEnum):
-    """Values of ``--status``; ``unknown`` selects entries whose status nothing states."""
-
-    CURRENT = "current"
-    UPCOMING = "upcoming"
-    WITHDRAWN = "withdrawn"
-    UNKNOWN = query.UNKNOWN
+LIST_FORMATS = (Format.TABLE, Format.TSV, Format.CSV, Format.JSON, Format.JSONL, Format.MD)
+EXPORT_FORMATS = (Format.CSV, Format.TSV, Format.JSON, Format.JSONL, Format.TOML, Format.MD)
+DIFF_FORMATS = (Format.TEXT, Format.JSON)
 
 
 class SchemaPart(StrEnum):
@@ -80,8 +54,210 @@ class SchemaPart(StrEnum):
     ENTRY = "entry"
 
 
-_FILTERS = "Filters (combined with AND)"
-_OUTPUT = "Output"
+# ------------------------------------------------------------------ shared options
+#
+# Options that several commands share are declared once, in bundles: Typer sees each bundle's
+# options in the command's signature, and the command receives one value per bundle (the
+# filters, the ordering, the chosen fields, the format), as sqlite-utils' output_options
+# decorator does for click.
+
+
+class Bundle(NamedTuple):
+    """Options declared once for several commands, and how their values combine into one."""
+
+    options: tuple[inspect.Parameter, ...]
+    combine: Callable[..., Any]
+
+
+def _option(
+    name: str, annotation: Any, default: Any, *decls: str, **settings: Any
+) -> inspect.Parameter:
+    """Declare one keyword option as Typer reads it from a signature."""
+    return inspect.Parameter(
+        name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[annotation, typer.Option(*decls, **settings)],
+    )
+
+
+def _choice(values: Sequence[str]) -> Any:
+    """A closed set of values for Typer (a Literal, built from values declared elsewhere)."""
+    literal: Any = Literal  # built at run time from data, which a type checker cannot follow
+    return literal[tuple(values)]
+
+
+def _with(**bundles: Bundle) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the options of ``bundles``; it receives each bundle's combined value as
+    the keyword argument of the bundle's name."""
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command)
+        own = [p for p in signature.parameters.values() if p.name not in bundles]
+        shared = [option for bundle in bundles.values() for option in bundle.options]
+
+        @functools.wraps(command)
+        def run(**values: Any) -> None:
+            with _user_errors():
+                for name, bundle in bundles.items():
+                    given = {option.name: values.pop(option.name) for option in bundle.options}
+                    values[name] = bundle.combine(**given)
+            command(**values)
+
+        run.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+        return run
+
+    return decorate
+
+
+def _filter_bundle(*, with_search: bool) -> Bundle:
+    """The filters of list, search and export (search has no --search: its query is one)."""
+    options = [
+        _option(
+            "domain",
+            list[str] | None,
+            None,
+            "--domain",
+            "-d",
+            help="Domain tag (see `gbastd domains`); repeat or comma-separate: any one matches.",
+        ),
+        _option(
+            "status",
+            _choice([*Status, query.UNKNOWN]) | None,
+            None,
+            "--status",
+            help="Stated or date-derived status; unknown: neither.",
+        ),
+        _option("batch", int | None, None, "--batch", min=1, help="List batch (1, 2, …)."),
+        _option(
+            "year", int | None, None, "--year", min=1, max=9999, help="Year the item was listed."
+        ),
+        _option(
+            "since",
+            datetime | None,
+            None,
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="Listed on or after (YYYY-MM-DD).",
+        ),
+        _option(
+            "until",
+            datetime | None,
+            None,
+            "--until",
+            formats=["%Y-%m-%d"],
+            help="Listed on or before (YYYY-MM-DD).",
+        ),
+        _option("publisher", str | None, None, "--publisher", help="Publisher contains this text."),
+    ]
+    if with_search:
+        options.append(
+            _option(
+                "search",
+                str | None,
+                None,
+                "--search",
+                "-s",
+                help="Matches ids, codes, titles, publisher or group.",
+            )
+        )
+
+    def combine(
+        *,
+        domain: list[str] | None,
+        status: str | None,
+        batch: int | None,
+        year: int | None,
+        since: datetime | None,
+        until: datetime | None,
+        publisher: str | None,
+        search: str | None = None,
+    ) -> query.Filters:
+        return query.Filters(
+            domains=_tags(domain),
+            status=status,
+            batch=batch,
+            year=year,
+            since=since.date().isoformat() if since else None,
+            until=until.date().isoformat() if until else None,
+            publisher=publisher,
+            search=search,
+        )
+
+    return Bundle(tuple(options), combine)
+
+
+def _tags(values: Sequence[str] | None) -> tuple[str, ...]:
+    """Domain tags given as repeated and comma-separated values, each once, in order."""
+    return tuple(dict.fromkeys(t.strip() for v in values or () for t in v.split(",") if t.strip()))
+
+
+class Ordering(NamedTuple):
+    """How to order and cut a list of entries."""
+
+    sort: str | None
+    reverse: bool
+    limit: int | None
+
+
+ORDERING = Bundle(
+    (
+        _option(
+            "sort",
+            str | None,
+            None,
+            "--sort",
+            help="Sort by this field (numbers in text by value; unknown last).",
+        ),
+        _option("reverse", bool, False, "--reverse", help="Reverse the order."),
+        _option("limit", int | None, None, "--limit", "-n", min=0, help="Show at most N entries."),
+    ),
+    Ordering,
+)
+
+
+def _field_names(fields: list[str] | None) -> tuple[str, ...] | None:
+    """Field names given as repeated and comma-separated values: merged, each once, checked."""
+    if fields is None:
+        return None
+    names = tuple(dict.fromkeys(n.strip() for v in fields for n in v.split(",") if n.strip()))
+    if not names:
+        raise InvalidQuery("--fields needs at least one field name.")
+    return query.check_fields(names)
+
+
+FIELD_CHOICE = Bundle(
+    (
+        _option(
+            "fields",
+            list[str] | None,
+            None,
+            "--fields",
+            "-F",
+            help="Fields to output, comma-separated or repeated, e.g. gba_id,code,title_zh.",
+        ),
+    ),
+    _field_names,
+)
+
+
+def _format_bundle(choices: Sequence[Format], default: Format, help_text: str) -> Bundle:
+    """The --format option of a command that offers ``choices`` of the one Format enum."""
+    option = _option(
+        "fmt",
+        _choice([str(choice) for choice in choices]),
+        str(default),
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help=help_text,
+    )
+    return Bundle((option,), lambda fmt: Format(fmt.lower()))
+
+
+LIST_FORMAT = _format_bundle(
+    LIST_FORMATS, Format.TABLE, "table is a rich table on a terminal and plain TSV elsewhere."
+)
 
 CatalogueOpt = Annotated[
     Path | None,
@@ -90,7 +266,7 @@ CatalogueOpt = Annotated[
         "-c",
         envvar=catalogue.ENV_VAR,
         show_envvar=True,
-        dir_okay=True,
+        readable=False,  # the loader says why a file cannot be read, in one sentence (exit 1)
         help="Catalogue file to read instead of the embedded one.",
     ),
 ]
@@ -104,81 +280,8 @@ WriteTargetOpt = Annotated[
         "-c",
         envvar=catalogue.ENV_VAR,
         show_envvar=True,
+        readable=False,
         help="Catalogue to change (default: ./data/standards.toml, when it exists).",
-    ),
-]
-DomainOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--domain",
-        "-d",
-        help="Domain tag (see `gbastd domains`); repeat or comma-separate: any of them matches.",
-        rich_help_panel=_FILTERS,
-    ),
-]
-StatusOpt = Annotated[
-    StatusChoice | None,
-    typer.Option(help="Stated or date-derived status.", rich_help_panel=_FILTERS),
-]
-BatchOpt = Annotated[
-    int | None,
-    typer.Option(
-        min=1, help="List batch (1 = 2023-04-24, 2 = 2024-02-01).", rich_help_panel=_FILTERS
-    ),
-]
-YearOpt = Annotated[
-    int | None,
-    typer.Option(min=1, max=9999, help="Year the item joined the list.", rich_help_panel=_FILTERS),
-]
-SinceOpt = Annotated[
-    datetime | None,
-    typer.Option(
-        formats=["%Y-%m-%d"],
-        help="Joined the list on or after (YYYY-MM-DD).",
-        rich_help_panel=_FILTERS,
-    ),
-]
-UntilOpt = Annotated[
-    datetime | None,
-    typer.Option(
-        formats=["%Y-%m-%d"],
-        help="Joined the list on or before (YYYY-MM-DD).",
-        rich_help_panel=_FILTERS,
-    ),
-]
-PublisherOpt = Annotated[
-    str | None,
-    typer.Option(help="Publisher contains this text.", rich_help_panel=_FILTERS),
-]
-SearchOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--search",
-        "-s",
-        help="Matches ids, codes, titles, publisher or group.",
-        rich_help_panel=_FILTERS,
-    ),
-]
-SortOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="Sort by this field (numbers in text by value; unknown last).", rich_help_panel=_OUTPUT
-    ),
-]
-ReverseOpt = Annotated[
-    bool, typer.Option("--reverse", help="Reverse the order.", rich_help_panel=_OUTPUT)
-]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option("--limit", "-n", min=0, help="Show at most N entries.", rich_help_panel=_OUTPUT),
-]
-FieldsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fields",
-        "-F",
-        help="Comma-separated fields to output, e.g. gba_id,code,title_zh.",
-        rich_help_panel=_OUTPUT,
     ),
 ]
 KeyArg = Annotated[
@@ -187,16 +290,99 @@ KeyArg = Annotated[
         metavar="KEY", help="A gba_id (WQ 1-8 or WQ1-8), a code, or an exact title, any script."
     ),
 ]
-ListFormatOpt = Annotated[
-    ListFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help="table is a rich table on a terminal and plain TSV elsewhere.",
-        rich_help_panel=_OUTPUT,
-    ),
-]
+
+
+# ------------------------------------------------------------------ options from the field table
+
+_METAVARS = {
+    Kind.TEXT: "TEXT",
+    Kind.ID: "WQ_ID",
+    Kind.CODE: "CODE",
+    Kind.DATE: "YYYY-MM-DD",
+    Kind.INTEGER: "N",
+    Kind.TAGS: "TAG",
+    Kind.URLS: "URL",
+    Kind.STATUS: "[" + "|".join(Status) + "]",
+}
+_SHORT_FLAGS = {"domains": "-d"}
+
+
+def field_flag(field: Field) -> str:
+    """The option of ``add`` that sets a field: --title-zh, and --domain for one tag of a list."""
+    return "--" + (field.item or field.name).replace("_", "-")
+
+
+def _parser(field: str) -> Callable[[str], Any]:
+    """Parse an option's text as the field's value; a bad value is a usage error (exit 2)."""
+
+    def parse(raw: str) -> Any:
+        from gbastd.edit import parse_value
+
+        try:
+            return parse_value(field, raw)
+        except InvalidValue as error:
+            raise typer.BadParameter(error.reason) from None
+
+    return parse
+
+
+def _entry_option(field: Field) -> inspect.Parameter:
+    """The ``add`` option of one field: required fields required, list fields repeatable."""
+    listed = is_list(field)
+    return _option(
+        field.name,
+        list[str] if listed else str,
+        inspect.Parameter.empty if field.required else None,
+        field_flag(field),
+        *([_SHORT_FLAGS[field.name]] if field.name in _SHORT_FLAGS else []),
+        parser=_parser(field.name),
+        metavar=_METAVARS[field.kind],
+        help=field.description + (" Repeat, or separate with ';'." if listed else ""),
+    )
+
+
+def _entry_values(**given: Any) -> dict[str, Any]:
+    """The values of an entry as ``add`` options gave them; a repeated list option's items
+    (each already a tuple) are joined, and options not given are left out."""
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if isinstance(value, list):
+            value = tuple(dict.fromkeys(item for part in value for item in part))
+        if value is not None and value != ():
+            values[name] = value
+    return values
+
+
+ENTRY = Bundle(
+    tuple(_entry_option(field) for field in ENTRY_FIELDS),
+    _entry_values,
+)
+
+
+def _assignment(raw: str) -> tuple[str, Any]:
+    """Parse ``FIELD=VALUE`` of ``edit --set`` into a field and its value (exit 2 when bad)."""
+    from gbastd.edit import parse_value
+
+    name, separator, value = raw.partition("=")
+    if not separator:
+        raise typer.BadParameter(f"takes FIELD=VALUE, not {raw!r}.", param_hint="'--set'")
+    try:
+        return name.strip(), parse_value(name.strip(), value)
+    except (InvalidValue, UnknownField) as error:
+        reason = error.reason if isinstance(error, InvalidValue) else str(error)
+        raise typer.BadParameter(f"{name.strip()}: {reason}", param_hint="'--set'") from None
+
+
+@contextmanager
+def _usage_errors(flag: str | None = None) -> Iterator[None]:
+    """Report a bad value that an option gave as a usage error naming that option: ``flag``
+    (and the field, as ``--set`` sets any), else the field's own option of ``add``."""
+    try:
+        yield
+    except InvalidValue as error:
+        hint = f"'{flag or _ENTRY_FLAGS[error.field]}'"
+        reason = f"{error.field}: {error.reason}" if flag else error.reason
+        raise typer.BadParameter(reason, param_hint=hint) from None
 
 
 @contextmanager
@@ -287,60 +473,27 @@ class _TerminalProgress:
             sys.stderr.flush()
 
 
-def _filters(
-    *,
-    domain: list[str] | None,
-    status: StatusChoice | None,
-    batch: int | None,
-    year: int | None,
-    since: datetime | None,
-    until: datetime | None,
-    publisher: str | None,
-    search: str | None,
-) -> query.Filters:
-    tags = tuple(tag.strip() for value in domain or () for tag in value.split(",") if tag.strip())
-    return query.Filters(
-        domains=tags,
-        status=status.value if status else None,
-        batch=batch,
-        year=year,
-        since=since.date().isoformat() if since else None,
-        until=until.date().isoformat() if until else None,
-        publisher=publisher,
-        search=search,
-    )
-
-
-def _fields(spec: str | None, default: Sequence[str]) -> tuple[str, ...]:
-    if spec is None:
-        return tuple(default)
-    names = [name.strip() for name in spec.split(",") if name.strip()]
-    if not names:
-        raise InvalidQuery("--fields needs at least one field name.")
-    return query.check_fields(names)
-
-
-def _order(
-    standards: list[Standard], sort: str | None, reverse: bool, limit: int | None
-) -> list[Standard]:
-    if sort is not None:
-        standards = query.sort_standards(standards, sort, reverse=reverse, today=_today())
-    elif reverse:
+def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
+    if ordering.sort is not None:
+        standards = query.sort_standards(
+            standards, ordering.sort, reverse=ordering.reverse, today=_today()
+        )
+    elif ordering.reverse:
         standards = standards[::-1]
-    return standards if limit is None else standards[:limit]
+    return standards if ordering.limit is None else standards[: ordering.limit]
 
 
-def _show_standards(standards: list[Standard], fmt: ListFormat, fields: str | None) -> None:
-    columns = _fields(fields, TABLE_FIELDS if fmt is ListFormat.TABLE else FIELDS)
+def _show_standards(standards: list[Standard], fmt: Format, fields: tuple[str, ...] | None) -> None:
+    columns = fields or (TABLE_COLUMNS if fmt is Format.TABLE else FIELDS)
     rows = query.rows(standards, columns, today=_today())
-    if fmt is ListFormat.TABLE and _stdout_is_terminal():
+    if fmt is Format.TABLE and _stdout_is_terminal():
         from gbastd import render
 
         if rows:
             _print(render.table(columns, rows))
         _note("No standards match." if not rows else f"{len(rows)} standards. (— = unknown)")
         return
-    _emit(ROW_WRITERS[Format(fmt.value)](columns, rows))
+    _emit(ROW_WRITERS[fmt](columns, rows))
 
 
 def _version(value: bool) -> None:
@@ -366,20 +519,18 @@ def _root(
 
 
 @app.command("list")
+@_with(
+    filters=_filter_bundle(with_search=True),
+    ordering=ORDERING,
+    fields=FIELD_CHOICE,
+    fmt=LIST_FORMAT,
+)
 def list_command(
-    domain: DomainOpt = None,
-    status: StatusOpt = None,
-    batch: BatchOpt = None,
-    year: YearOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    publisher: PublisherOpt = None,
-    search: SearchOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    fields: FieldsOpt = None,
-    fmt: ListFormatOpt = ListFormat.TABLE,
+    *,
+    filters: query.Filters,
+    ordering: Ordering,
+    fields: tuple[str, ...] | None,
+    fmt: Format,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """List standards, filtered and sorted.
@@ -387,37 +538,26 @@ def list_command(
     Example: gbastd list --domain food --format csv
     """
     with _user_errors():
-        filters = _filters(
-            domain=domain,
-            status=status,
-            batch=batch,
-            year=year,
-            since=since,
-            until=until,
-            publisher=publisher,
-            search=search,
-        )
         selected = query.select(_load(catalogue_path), filters, today=_today())
-        _show_standards(_order(selected, sort, reverse, limit), fmt, fields)
+        _show_standards(_order(selected, ordering), fmt, fields)
 
 
 @app.command("search")
+@_with(
+    filters=_filter_bundle(with_search=False),
+    ordering=ORDERING,
+    fields=FIELD_CHOICE,
+    fmt=LIST_FORMAT,
+)
 def search_command(
     text: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to find; Traditional or Simplified.")
     ],
-    domain: DomainOpt = None,
-    status: StatusOpt = None,
-    batch: BatchOpt = None,
-    year: YearOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    publisher: PublisherOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    fields: FieldsOpt = None,
-    fmt: ListFormatOpt = ListFormat.TABLE,
+    *,
+    filters: query.Filters,
+    ordering: Ordering,
+    fields: tuple[str, ...] | None,
+    fmt: Format,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Search standards, best match first.
@@ -428,26 +568,18 @@ def search_command(
     Example: gbastd search 龍舟
     """
     with _user_errors():
-        filters = _filters(
-            domain=domain,
-            status=status,
-            batch=batch,
-            year=year,
-            since=since,
-            until=until,
-            publisher=publisher,
-            search=None,
-        )
         selected = query.select(_load(catalogue_path), filters, today=_today())
         ranked = query.search(selected, text)
-        _show_standards(_order(ranked, sort, reverse, limit), fmt, fields)
+        _show_standards(_order(ranked, ordering), fmt, fields)
 
 
 @app.command("show")
+@_with(fields=FIELD_CHOICE, fmt=LIST_FORMAT)
 def show_command(
     key: KeyArg,
-    fields: FieldsOpt = None,
-    fmt: ListFormatOpt = ListFormat.TABLE,
+    *,
+    fields: tuple[str, ...] | None,
+    fmt: Format,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Show one standard in full.
@@ -456,30 +588,25 @@ def show_command(
     """
     with _user_errors():
         found = query.lookup(_load(catalogue_path), key)
-        columns = _fields(fields, FIELDS)
+        columns = fields or FIELDS
         (row,) = query.rows([found], columns, today=_today())
-        if fmt is ListFormat.TABLE:
+        if fmt is Format.TABLE:
             if _stdout_is_terminal():
                 from gbastd import render
 
                 _print(render.record(zip(columns, row, strict=True), title=found.label))
             else:
-                _emit(
-                    ROW_WRITERS[Format.TSV](
-                        ("field", "value"), list(zip(columns, row, strict=True))
-                    )
-                )
-        elif fmt is ListFormat.JSON:
+                pairs = list(zip(columns, row, strict=True))
+                _emit(ROW_WRITERS[Format.TSV](("field", "value"), pairs))
+        elif fmt is Format.JSON:
             _emit(to_json_object(columns, row))
         else:
-            _emit(ROW_WRITERS[Format(fmt.value)](columns, [row]))
+            _emit(ROW_WRITERS[fmt](columns, [row]))
 
 
 @app.command("domains")
-def domains_command(
-    fmt: ListFormatOpt = ListFormat.TABLE,
-    catalogue_path: CatalogueOpt = None,
-) -> None:
+@_with(fmt=LIST_FORMAT)
+def domains_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
     """List the domain tags with their labels and entry counts.
 
     Example: gbastd domains --format json
@@ -489,19 +616,17 @@ def domains_command(
         counts = dict(query.count_by(loaded.standards, "domains", today=_today()))
         columns = ("tag", "zh", "zh_hant", "en", "count")
         rows = [(*domain, counts.get(tag, 0)) for tag, domain in loaded.domains.items()]
-        if fmt is ListFormat.TABLE and _stdout_is_terminal():
+        if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
             _print(render.table(columns, rows))
             return
-        _emit(ROW_WRITERS[Format(fmt.value)](columns, rows))
+        _emit(ROW_WRITERS[fmt](columns, rows))
 
 
 @app.command("stats")
-def stats_command(
-    fmt: ListFormatOpt = ListFormat.TABLE,
-    catalogue_path: CatalogueOpt = None,
-) -> None:
+@_with(fmt=LIST_FORMAT)
+def stats_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
     """Count entries and report coverage of the official list.
 
     Counts by domain, batch, year and status, and compares with the published total.
@@ -528,12 +653,12 @@ def stats_command(
         rows += [("published", t.as_of, t.total) for t in info.totals]
         rows += [(dim, value, count) for dim, pairs in breakdown.items() for value, count in pairs]
         coverage = _coverage(catalogued, info.published_total, info.as_of)
-        if fmt is ListFormat.TABLE and _stdout_is_terminal():
+        if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
             tables = [render.table((dim, "entries"), pairs) for dim, pairs in breakdown.items()]
             _print(coverage, *tables)
-        elif fmt is ListFormat.JSON:
+        elif fmt is Format.JSON:
             _emit(
                 json_value(
                     {
@@ -550,7 +675,7 @@ def stats_command(
                 )
             )
         else:
-            _emit(ROW_WRITERS[Format(fmt.value)](("dimension", "value", "count"), rows))
+            _emit(ROW_WRITERS[fmt](("dimension", "value", "count"), rows))
 
 
 def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
@@ -561,48 +686,31 @@ def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
 
 
 @app.command("export")
+@_with(
+    filters=_filter_bundle(with_search=True),
+    ordering=ORDERING,
+    fields=FIELD_CHOICE,
+    fmt=_format_bundle(
+        EXPORT_FORMATS, Format.CSV, "toml writes a catalogue file that gbastd can load."
+    ),
+)
 def export_command(
-    domain: DomainOpt = None,
-    status: StatusOpt = None,
-    batch: BatchOpt = None,
-    year: YearOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    publisher: PublisherOpt = None,
-    search: SearchOpt = None,
-    sort: SortOpt = None,
-    reverse: ReverseOpt = False,
-    limit: LimitOpt = None,
-    fields: FieldsOpt = None,
-    fmt: Annotated[
-        ExportFormat,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            rich_help_panel=_OUTPUT,
-            help="toml writes a catalogue file that gbastd can load.",
-        ),
-    ] = ExportFormat.CSV,
+    *,
+    filters: query.Filters,
+    ordering: Ordering,
+    fields: tuple[str, ...] | None,
+    fmt: Format,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to this file (atomically) instead of stdout.",
-            rich_help_panel=_OUTPUT,
-        ),
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     force: Annotated[
-        bool,
-        typer.Option("--force", help="Replace an existing output file.", rich_help_panel=_OUTPUT),
+        bool, typer.Option("--force", help="Replace an existing output file.")
     ] = False,
     excel: Annotated[
         bool,
         typer.Option(
-            "--excel",
-            rich_help_panel=_OUTPUT,
-            help="CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised.",
+            "--excel", help="CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised."
         ),
     ] = False,
     catalogue_path: CatalogueOpt = None,
@@ -613,36 +721,26 @@ def export_command(
 
     Example: gbastd export --domain food --excel -o food.csv
     """
-    if excel and fmt is not ExportFormat.CSV:
+    if excel and fmt is not Format.CSV:
         raise typer.BadParameter(
             "--excel makes a CSV file; use it with --format csv.", param_hint="--excel"
         )
-    if fields is not None and fmt is ExportFormat.TOML:
+    if fields is not None and fmt is Format.TOML:
         raise typer.BadParameter(
             "a TOML export is a whole catalogue; drop --fields.", param_hint="--fields"
         )
     with _user_errors():
         loaded = _load(catalogue_path)
-        filters = _filters(
-            domain=domain,
-            status=status,
-            batch=batch,
-            year=year,
-            since=since,
-            until=until,
-            publisher=publisher,
-            search=search,
-        )
-        selected = _order(query.select(loaded, filters, today=_today()), sort, reverse, limit)
-        if fmt is ExportFormat.TOML:
+        selected = _order(query.select(loaded, filters, today=_today()), ordering)
+        if fmt is Format.TOML:
             content = to_toml(loaded, selected)
         else:
-            columns = _fields(fields, FIELDS)
+            columns = fields or FIELDS
             rows = query.rows(selected, columns, today=_today())
-            if fmt is ExportFormat.CSV:
+            if fmt is Format.CSV:
                 content = to_csv(columns, rows, excel=excel)
             else:
-                content = ROW_WRITERS[Format(fmt.value)](columns, rows)
+                content = ROW_WRITERS[fmt](columns, rows)
         if output is None or str(output) == "-":
             _emit(content)
             return
@@ -718,59 +816,32 @@ def _change(
     return before, after
 
 
+_ENTRY_FLAGS = {field.name: field_flag(field) for field in ENTRY_FIELDS}
+
+
 @app.command("add")
+@_with(entry=ENTRY)
 def add_command(
-    title_zh: Annotated[str, typer.Option("--title-zh", help="Title in Simplified Chinese.")],
-    domain: Annotated[list[str], typer.Option("--domain", "-d", help="Domain tag (repeat).")],
-    source: Annotated[list[str], typer.Option("--source", help="Source URL (repeat).")],
-    gba_id: Annotated[str | None, typer.Option("--gba-id", help="WQ 1-8 or WQ1-8.")] = None,
-    code: Annotated[str | None, typer.Option(help="Number of the standard.")] = None,
-    title_zh_hant: Annotated[str | None, typer.Option("--title-zh-hant")] = None,
-    title_en: Annotated[str | None, typer.Option("--title-en")] = None,
-    batch: Annotated[int | None, typer.Option(min=1)] = None,
-    listed: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    issued: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    effective: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    status: Annotated[Status | None, typer.Option()] = None,
-    publisher: Annotated[str | None, typer.Option()] = None,
-    group: Annotated[str | None, typer.Option()] = None,
-    platform_category: Annotated[str | None, typer.Option("--platform-category")] = None,
-    notes: Annotated[str | None, typer.Option()] = None,
+    *,
+    entry: dict[str, Any],
     dry_run: DryRunOpt = False,
     target: WriteTargetOpt = None,
 ) -> None:
-    """Add a standard to a catalogue.
+    """Add a standard to a catalogue; every field of the schema has its option.
 
     Example: gbastd add --title-zh 丝苗米 --domain food --source https://example.org/list
     """
     from gbastd import edit
 
-    given: dict[str, str | None] = {
-        "gba_id": gba_id,
-        "code": code,
-        "title_zh": title_zh,
-        "title_zh_hant": title_zh_hant,
-        "title_en": title_en,
-        "listed": listed,
-        "issued": issued,
-        "effective": effective,
-        "publisher": publisher,
-        "group": group,
-        "platform_category": platform_category,
-        "notes": notes,
-    }
+    standard = edit.new_standard(entry)
+
+    def apply(loaded: Catalogue) -> Catalogue:
+        with _usage_errors():
+            edit.check_entry(loaded, standard)
+        return edit.add(loaded, standard)
+
     with _user_errors():
-        values: dict[str, Any] = {
-            name: edit.parse_value(name, raw) for name, raw in given.items() if raw is not None
-        }
-        values.update(
-            domains=tuple(domain),
-            sources=tuple(source),
-            batch=batch,
-            status=status.value if status else None,
-        )
-        entry = edit.new_standard(values)
-        _change(target, dry_run, lambda loaded: edit.add(loaded, entry))
+        _change(target, dry_run, apply)
 
 
 @app.command("edit")
@@ -780,6 +851,7 @@ def edit_command(
         list[str],
         typer.Option(
             "--set",
+            metavar="FIELD=VALUE",
             help="FIELD=VALUE (repeat); an empty VALUE unsets the field; "
             "list fields take VALUE;VALUE.",
         ),
@@ -793,17 +865,15 @@ def edit_command(
     """
     from gbastd import edit
 
+    changes = dict(map(_assignment, assignments))
+
+    def apply(loaded: Catalogue) -> Catalogue:
+        position = query.locate(loaded, key)
+        with _usage_errors("--set"):
+            edit.check_entry(loaded, edit.changed_entry(loaded.standards[position], changes))
+        return edit.update(loaded, position, changes)
+
     with _user_errors():
-        changes: dict[str, Any] = {}
-        for assignment in assignments:
-            name, separator, raw = assignment.partition("=")
-            if not separator:
-                raise InvalidQuery(f"--set takes FIELD=VALUE, not {assignment!r}.")
-            changes[name.strip()] = edit.parse_value(name.strip(), raw)
-
-        def apply(loaded: Catalogue) -> Catalogue:
-            return edit.update(loaded, query.lookup(loaded, key), changes)
-
         _change(target, dry_run, apply)
 
 
@@ -820,7 +890,7 @@ def remove_command(
     from gbastd import edit
 
     with _user_errors():
-        _change(target, dry_run, lambda loaded: edit.remove(loaded, query.lookup(loaded, key)))
+        _change(target, dry_run, lambda loaded: edit.remove(loaded, query.locate(loaded, key)))
 
 
 @app.command("import")
@@ -833,7 +903,10 @@ def import_command(
         str | None, typer.Option("--source", help="URL of the list, for new and changed entries.")
     ] = None,
     domain: Annotated[
-        list[str] | None, typer.Option("--domain", "-d", help="Domain tag for new entries.")
+        list[str] | None,
+        typer.Option(
+            "--domain", "-d", help="Domain tag for new entries; repeat or comma-separate."
+        ),
     ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding (default: UTF-8, else GB18030/GBK).")
@@ -854,7 +927,7 @@ def import_command(
 
     with _user_errors():
         rows = sheets.read_rows(file, encoding=encoding)
-        tags = tuple(domain or ())
+        tags = _tags(domain)
         report: list[edit.MergeReport] = []
 
         def apply(loaded: Catalogue) -> Catalogue:
@@ -879,20 +952,13 @@ def import_command(
         )
 
 
-class DiffFormat(StrEnum):
-    """Formats of ``diff``."""
-
-    TEXT = "text"
-    JSON = "json"
-
-
 @app.command("diff")
+@_with(fmt=_format_bundle(DIFF_FORMATS, Format.TEXT, "text: one line per change."))
 def diff_command(
     old: Annotated[Path, typer.Argument(metavar="OLD", help="The earlier catalogue.")],
     new: Annotated[Path, typer.Argument(metavar="NEW", help="The later catalogue.")],
-    fmt: Annotated[
-        DiffFormat, typer.Option("--format", "-f", case_sensitive=False)
-    ] = DiffFormat.TEXT,
+    *,
+    fmt: Format,
 ) -> None:
     """Show entries added, removed and changed between two catalogues.
 
@@ -908,7 +974,7 @@ def diff_command(
         _fail(error.report(), 2)
     except GbastdError as error:
         _fail(str(error), 2)
-    _emit(diff_json(difference) if fmt is DiffFormat.JSON else diff_text(difference))
+    _emit(diff_json(difference) if fmt is Format.JSON else diff_text(difference))
     raise typer.Exit(1 if difference else 0)
 
 

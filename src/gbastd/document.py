@@ -12,24 +12,26 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard
+from gbastd.fields import CATALOGUE_FIELDS, DATE_FIELDS, FIELDS, Kind
+from gbastd.records import Catalogue, Standard
 
 
 def to_document(catalogue: Catalogue, standards: Iterable[Standard]) -> dict[str, Any]:
     """Return the TOML document of ``catalogue``'s metadata and tags with ``standards``."""
-    info = catalogue.info
-    meta: dict[str, Any] = _present(
-        name=info.name,
-        as_of=_date(info.as_of),
-        published_total=info.published_total,
-        licence=info.licence,
-        notes=info.notes,
-    )
-    if info.totals:
-        meta["totals"] = [
-            _present(as_of=_date(t.as_of), total=t.total, fields=t.fields, source=t.source)
-            for t in info.totals
-        ]
+    meta: dict[str, Any] = {}
+    values: tuple[Any, ...] = catalogue.info
+    for field, value in zip(CATALOGUE_FIELDS, values, strict=True):
+        if value is None or value == ():
+            continue
+        if field.kind is Kind.DATE:
+            meta[field.name] = _date(value)
+        elif field.kind is Kind.TOTALS:
+            meta[field.name] = [
+                _present(as_of=_date(t.as_of), total=t.total, fields=t.fields, source=t.source)
+                for t in value
+            ]
+        else:
+            meta[field.name] = value
     return {
         "catalogue": meta,
         "domains": {

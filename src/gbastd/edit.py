@@ -1,8 +1,9 @@
 """Maintainer changes to a catalogue: add, update, remove, merge a published list, and diff.
 
 Every function is pure: it returns a new, fully re-validated ``Catalogue`` (or a report) and
-writes nothing; ``catalogue.write`` stores the result. Values arrive as text (from options or
-spreadsheet cells) and are parsed here, field by field, so that a bad one is named.
+writes nothing; ``store.write`` stores the result. Values arrive as text (from options or
+spreadsheet cells) and are parsed here, by the kind the field table gives each field, so that
+a bad one is named.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from gbastd import text
-from gbastd.document import to_document
-from gbastd.errors import IncompleteImport, InvalidValue, UnknownField
-from gbastd.records import DATE_FIELDS, FIELDS, LIST_FIELDS, Catalogue, Standard
+from gbastd.document import standard_table, to_document
+from gbastd.errors import (
+    CatalogueInvalid,
+    ChangeRejected,
+    IncompleteImport,
+    InvalidValue,
+    UnknownField,
+)
+from gbastd.fields import BY_NAME, FIELDS, IDENTIFYING, LIST_FIELDS, Kind
+from gbastd.records import Catalogue, Standard, Status
 
 LIST_SEPARATOR = ";"
-"""Separates the items of a list (domains, sources) in a text value; spaces around are dropped."""
+"""Separates the items of a list (domains, sources) in a text value; spaces around are dropped.
+Tags may also be separated by commas, as ``--domain food,sports`` is everywhere."""
+_LONGEST_INTEGER = 9  # digits: far beyond any batch or total, and short of int()'s own limit
 
 
 def parse_value(field: str, raw: str) -> Any:
@@ -27,36 +37,76 @@ def parse_value(field: str, raw: str) -> Any:
         UnknownField: the schema has no such field.
         InvalidValue: the text is not a value of the field's type.
     """
-    if field not in FIELDS:
+    spec = BY_NAME.get(field)
+    if spec is None:
         raise UnknownField(field, FIELDS)
     value = raw.strip()
     if not value:
         return () if field in LIST_FIELDS else None
-    if field in LIST_FIELDS:
+    kind = spec.kind
+    if kind is Kind.TAGS:
+        items = value.replace(",", LIST_SEPARATOR).split(LIST_SEPARATOR)
+        return tuple(item.strip() for item in items if item.strip())
+    if kind is Kind.URLS:
         return tuple(item.strip() for item in value.split(LIST_SEPARATOR) if item.strip())
-    if field == "batch":
-        if not value.isdigit():
-            raise InvalidValue(f"batch: {raw!r} is not a whole number.")
+    if kind is Kind.INTEGER:
+        # isdigit() alone accepts '²' and other digits int() refuses; ASCII only.
+        if not (value.isascii() and value.isdigit()) or len(value) > _LONGEST_INTEGER:
+            raise InvalidValue(field, f"{raw!r} is not a whole number.")
         return int(value)
-    if field in DATE_FIELDS:
+    if kind is Kind.DATE:
+        return _date(field, raw, value)
+    if kind is Kind.STATUS:
+        if value not in set(Status):
+            choices = ", ".join(Status)
+            raise InvalidValue(field, f"{raw!r} is not a status; use one of {choices}.")
+        return value
+    if kind is Kind.ID:
+        canonical = text.normalise_gba_id(value)
+        if canonical is None:
+            raise InvalidValue(field, f"{raw!r} is not a GBA identifier such as WQ 1-8.")
+        return canonical
+    return value
+
+
+def _date(field: str, raw: str, value: str) -> str:
+    """A date written YYYY-MM-DD (Python 3.11 would also take 20230424 and week dates)."""
+    if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isdigit():
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            raise InvalidValue(f"{field}: {raw!r} is not a date (YYYY-MM-DD).") from None
-    if field == "gba_id":
-        return text.normalise_gba_id(value) or value  # the model names a malformed id
-    return value
+            raise InvalidValue(field, f"{raw!r} is not a real date.") from None
+    raise InvalidValue(field, f"{raw!r} is not a date in the form YYYY-MM-DD.")
+
+
+def check_entry(catalogue: Catalogue, standard: Standard) -> None:
+    """Check one entry on its own against the schema and the catalogue's declared tags.
+
+    Raises:
+        InvalidValue: naming the first field that breaks a rule (a usage error when the
+            value came from the command line).
+    """
+    from gbastd.model import entry_problems
+
+    problems = entry_problems(standard_table(standard), tags=tuple(catalogue.domains))
+    if problems:
+        first = problems[0]
+        field = (first.field or "").split(".")[0]
+        raise InvalidValue(field, first.message + ".")
 
 
 def validated(catalogue: Catalogue, standards: Iterable[Standard]) -> Catalogue:
     """Return ``catalogue`` holding ``standards``, checked by the model as a whole.
 
     Raises:
-        CatalogueInvalid: the result breaks a rule; every problem is listed.
+        ChangeRejected: the result breaks a rule; every problem is listed.
     """
     from gbastd.model import build_catalogue
 
-    return build_catalogue(to_document(catalogue, standards), catalogue.path)
+    try:
+        return build_catalogue(to_document(catalogue, standards), catalogue.path)
+    except CatalogueInvalid as error:
+        raise ChangeRejected(error.problems) from None
 
 
 def new_standard(values: Mapping[str, Any]) -> Standard:
@@ -72,35 +122,68 @@ def add(catalogue: Catalogue, standard: Standard) -> Catalogue:
     return validated(catalogue, [*catalogue.standards, standard])
 
 
-def update(catalogue: Catalogue, target: Standard, changes: Mapping[str, Any]) -> Catalogue:
-    """Return the catalogue with ``changes`` (field → value; None or () unsets) applied."""
+def changed_entry(standard: Standard, changes: Mapping[str, Any]) -> Standard:
+    """Return ``standard`` with ``changes`` (field → value; None or () unsets) applied.
+
+    Raises:
+        UnknownField: a field the schema does not have.
+    """
     for name in changes:
-        if name not in FIELDS:
+        if name not in BY_NAME:
             raise UnknownField(name, FIELDS)
-    changed = target._replace(**changes)
-    return validated(catalogue, [changed if s is target else s for s in catalogue.standards])
+    return standard._replace(**changes)
 
 
-def remove(catalogue: Catalogue, target: Standard) -> Catalogue:
-    """Return the catalogue without ``target``."""
-    return validated(catalogue, [s for s in catalogue.standards if s is not target])
+def update(catalogue: Catalogue, position: int, changes: Mapping[str, Any]) -> Catalogue:
+    """Return the catalogue with ``changes`` applied to the entry at ``position``."""
+    standards = list(catalogue.standards)
+    standards[position] = changed_entry(standards[position], changes)
+    return validated(catalogue, standards)
+
+
+def remove(catalogue: Catalogue, position: int) -> Catalogue:
+    """Return the catalogue without the entry at ``position``."""
+    standards = list(catalogue.standards)
+    del standards[position]
+    return validated(catalogue, standards)
 
 
 # ---------------------------------------------------------------- matching
 
 
-def match(standards: Sequence[Standard], values: Mapping[str, Any]) -> Standard | None:
-    """Return the entry ``values`` describe: same gba_id, else same code, else same title."""
-    for name in ("gba_id", "code", "title_zh"):
-        wanted = values.get(name)
-        if not wanted:
-            continue
-        wanted_key = wanted if name == "gba_id" else text.key(wanted)
-        for standard in standards:
-            own = getattr(standard, name)
-            if own is not None and (own if name == "gba_id" else text.key(own)) == wanted_key:
-                return standard
-    return None
+class Index:
+    """Positions of entries by the lookup key of each identifying value, so that matching a
+    row is a dictionary access, not a scan of every entry (an import stays linear)."""
+
+    def __init__(self, standards: Sequence[Standard] = ()) -> None:
+        self._by: dict[str, dict[str, int]] = {name: {} for name in IDENTIFYING}
+        for position, standard in enumerate(standards):
+            self.put(position, standard)
+
+    def put(self, position: int, standard: Standard) -> None:
+        """Index an entry; an earlier entry with the same key keeps it."""
+        for name, keys in self._by.items():
+            value = getattr(standard, name)
+            if value:
+                keys.setdefault(text.key(value), position)
+
+    def drop(self, position: int, standard: Standard) -> None:
+        """Forget an entry's keys (those that point to it)."""
+        for name, keys in self._by.items():
+            value = getattr(standard, name)
+            if value and keys.get(text.key(value)) == position:
+                del keys[text.key(value)]
+
+    def find(self, values: Mapping[str, Any]) -> int | None:
+        """Return the position of the entry ``values`` describe: same gba_id, else same code,
+        else same title (each compared by lookup key), or None."""
+        for name, keys in self._by.items():
+            wanted = values.get(name)
+            if wanted:
+                found = keys.get(text.key(wanted))
+                if found is not None:
+                    return found
+        return None
 
 
 # ---------------------------------------------------------------- merging a list
@@ -144,9 +227,10 @@ def merge(
 
     Raises:
         IncompleteImport: new rows without a domain or a source, even with the defaults.
-        CatalogueInvalid: the merged catalogue breaks a rule.
+        ChangeRejected: the merged catalogue breaks a rule.
     """
     standards = list(catalogue.standards)
+    index = Index(standards)
     added: list[Standard] = []
     updated: list[tuple[str, list[str]]] = []
     conflicts: list[Conflict] = []
@@ -154,10 +238,11 @@ def merge(
     incomplete: list[str] = []
     for number, row in enumerate(rows, start=1):
         values = {name: value for name, value in row.items() if value not in (None, ())}
-        existing = match(standards, values)
+        position = index.find(values)
+        existing = None if position is None else standards[position]
         if "status" in values and _implied_status(existing, values, today) == values["status"]:
             del values["status"]
-        if existing is None:
+        if position is None:
             values.setdefault("domains", tuple(domains))
             values.setdefault("sources", (source,) if source else ())
             lacking = [name for name in ("domains", "sources") if not values[name]]
@@ -168,9 +253,11 @@ def merge(
                 )
                 continue
             entry = new_standard(values)
+            index.put(len(standards), entry)
             standards.append(entry)
             added.append(entry)
             continue
+        existing = standards[position]
         changes: dict[str, Any] = {}
         clashes = len(conflicts)
         for name, incoming in values.items():
@@ -186,7 +273,9 @@ def merge(
             continue
         if source and source not in existing.sources:
             changes["sources"] = (*changes.get("sources", existing.sources), source)
-        standards[standards.index(existing)] = existing._replace(**changes)
+        index.drop(position, existing)
+        standards[position] = existing._replace(**changes)
+        index.put(position, standards[position])
         updated.append(
             (existing.label, [name for name in changes if name != "sources"] or ["sources"])
         )
@@ -213,7 +302,9 @@ def _differs(field: str, current: Any, incoming: Any) -> bool:
     if field in LIST_FIELDS:
         return not set(incoming) <= set(current)
     if isinstance(current, str) and isinstance(incoming, str):
-        return text.key(current) != text.key(incoming) if field == "code" else current != incoming
+        if BY_NAME[field].kind is Kind.CODE:  # codes compare as keys: spacing and width aside
+            return text.key(current) != text.key(incoming)
+        return current != incoming
     return bool(current != incoming)
 
 
@@ -242,25 +333,30 @@ class Difference(NamedTuple):
 
 def diff(old: Catalogue, new: Catalogue) -> Difference:
     """Compare two catalogues; entries are paired by gba_id, then code, then title."""
-    changed: list[Change] = []
-    for name in ("name", "as_of", "published_total", "licence", "notes", "totals"):
-        before, after = getattr(old.info, name), getattr(new.info, name)
-        if before != after:
-            changed.append(Change("[catalogue]", name, before, after))
+    changed = [
+        Change("[catalogue]", name, before, after)
+        for name, before, after in zip(old.info._fields, old.info, new.info, strict=True)
+        if before != after
+    ]
     for tag in dict.fromkeys([*old.domains, *new.domains]):
         before_domain, after_domain = old.domains.get(tag), new.domains.get(tag)
         if before_domain != after_domain:
             changed.append(Change(f"[domains.{tag}]", tag, before_domain, after_domain))
-    remaining = list(old.standards)
+    olds = list(old.standards)
+    unpaired = Index(olds)
+    paired: set[int] = set()
     added: list[Standard] = []
     for standard in new.standards:
-        partner = match(remaining, standard._asdict())
-        if partner is None:
+        position = unpaired.find(standard._asdict())
+        if position is None:
             added.append(standard)
             continue
-        remaining.remove(partner)
+        partner = olds[position]
+        unpaired.drop(position, partner)
+        paired.add(position)
         for name in FIELDS:
             before, after = getattr(partner, name), getattr(standard, name)
             if before != after:
                 changed.append(Change(standard.label, name, before, after))
-    return Difference(added, remaining, changed)
+    removed = [s for position, s in enumerate(olds) if position not in paired]
+    return Difference(added, removed, changed)

@@ -125,8 +125,26 @@ class CatalogueBusy(GbastdError):
     """Another gbastd is writing the same catalogue."""
 
 
-class InvalidValue(GbastdError):
-    """A value given for a field cannot be that field's type."""
+class InvalidValue(InvalidQuery):
+    """A value given for a field is not a value of that field: on the command line, a usage
+    error (exit 2) that the CLI reports under the option's name."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+class ChangeRejected(GbastdError):
+    """A change (add, edit, import) would make the catalogue break a rule across entries;
+    nothing is written. ``problems`` name the entries involved by their labels."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        lines = "; ".join(
+            ": ".join(part for part in (p.entry, p.field, p.message) if part) for p in problems
+        )
+        super().__init__(f"The change was not made: {lines}.")
+        self.problems = tuple(problems)
 
 
 class IncompleteImport(GbastdError):

@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from gbastd.document import to_document
-from gbastd.records import FIELDS, LIST_FIELDS, Catalogue, Standard
+from gbastd.fields import FIELDS, LIST_FIELDS
+from gbastd.records import Catalogue, Standard
 from gbastd.text import escape_controls
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ Row = Sequence[Any]
 
 
 class Format(StrEnum):
-    """Output formats. ``table`` is a rich table on a terminal and plain TSV elsewhere."""
+    """Every output format; each command offers a subset. ``table`` is a rich table on a
+    terminal and plain TSV elsewhere; ``text`` is the line format of ``diff``."""
 
     TABLE = "table"
     TSV = "tsv"
@@ -42,6 +44,7 @@ class Format(StrEnum):
     JSONL = "jsonl"
     MD = "md"
     TOML = "toml"
+    TEXT = "text"
 
 
 def cell(value: Any) -> str:
@@ -214,18 +217,13 @@ def _shown(value: Any) -> str:
 
 def diff_text(difference: Difference) -> str:
     """Return a difference as lines: ``+`` added, ``-`` removed, ``~`` one changed field."""
-    lines = [f"+ {_describe(s)}" for s in difference.added]
-    lines += [f"- {_describe(s)}" for s in difference.removed]
+    lines = [f"+ {escape_controls(s.describe('  '))}" for s in difference.added]
+    lines += [f"- {escape_controls(s.describe('  '))}" for s in difference.removed]
     lines += [
         f"~ {escape_controls(c.entry)}: {c.field}: {_shown(c.old)} → {_shown(c.new)}"
         for c in difference.changed
     ]
     return "".join(line + "\n" for line in lines)
-
-
-def _describe(standard: Standard) -> str:
-    names = [v for v in (standard.gba_id, standard.code) if v]
-    return escape_controls("  ".join([*names, standard.title_zh]))
 
 
 def diff_json(difference: Difference) -> str:

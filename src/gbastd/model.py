@@ -13,7 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -25,11 +25,14 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
 )
 
 from gbastd import text
 from gbastd.errors import CatalogueInvalid, Problem
+from gbastd.fields import CATALOGUE_FIELDS, ENTRY_FIELDS, IDENTIFYING, Kind, is_list
+from gbastd.fields import Field as FieldSpec
 from gbastd.records import (
     Catalogue,
     CatalogueInfo,
@@ -86,42 +89,12 @@ PartialDate = Annotated[str, BeforeValidator(_partial_date)]
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class StandardModel(BaseModel):
-    """One ``[[standard]]`` entry. Only ``title_zh``, ``domains`` and ``sources`` are required;
-    a value no source gives is left out, never guessed."""
+class _EntryRules(BaseModel):
+    """The rules of an entry that span its fields; its fields come from the field table."""
 
     model_config = _STRICT
 
-    gba_id: GbaId | None = Field(
-        None, description='The list\'s own identifier ("湾区标准"识别号), canonical form WQ 1-8.'
-    )
-    code: NonBlank | None = Field(
-        None, description="Number of the standard the item confirms (标准编号)."
-    )
-    title_zh: NonBlank = Field(description="Title in Simplified Chinese.")
-    title_zh_hant: NonBlank | None = Field(None, description="Title in Traditional Chinese.")
-    title_en: NonBlank | None = Field(None, description="English title, where a source gives one.")
-    domains: list[Tag] = Field(min_length=1, description="Domain tags declared in [domains].")
-    batch: int | None = Field(
-        None, ge=1, description="Which list (1 = 2023-04-24, 2 = 2024-02-01)."
-    )
-    listed: date | None = Field(None, description="Date the item joined the GBA list.")
-    issued: date | None = Field(None, description="Issue date of the standard itself.")
-    effective: date | None = Field(None, description="Date the standard takes effect.")
-    status: Status | None = Field(
-        None,
-        strict=False,  # TOML has no enums: accept the value's text
-        description="Stated status; when absent it is derived from the dates, else unknown.",
-    )
-    publisher: NonBlank | None = Field(None, description="Publisher (发布单位) or lead body.")
-    group: NonBlank | None = Field(None, description="The source's own grouping, e.g. 潮菜.")
-    platform_category: NonBlank | None = Field(
-        None, description="Category under which the official platform files the item."
-    )
-    sources: list[Url] = Field(min_length=1, description="URLs of the sources for this entry.")
-    notes: NonBlank | None = Field(None, description="Context from the source.")
-
-    @field_validator("domains")
+    @field_validator("domains", check_fields=False)
     @classmethod
     def _declared_unique_tags(cls, tags: list[str], info: ValidationInfo) -> list[str]:
         if len(set(tags)) != len(tags):
@@ -135,7 +108,7 @@ class StandardModel(BaseModel):
                 )
         return tags
 
-    @field_validator("effective")
+    @field_validator("effective", check_fields=False)
     @classmethod
     def _effective_not_before_issued(cls, effective: date | None, info: ValidationInfo) -> Any:
         issued = info.data.get("issued")
@@ -165,19 +138,50 @@ class TotalModel(BaseModel):
     source: Url | None = None
 
 
-class InfoModel(BaseModel):
-    """The ``[catalogue]`` section."""
+def _definition(field: FieldSpec) -> tuple[Any, Any]:
+    """Return the pydantic (annotation, FieldInfo) of a row of the field table."""
+    annotation: Any = _TYPES[field.kind]
+    constraints: dict[str, Any] = {"description": field.description}
+    if field.minimum is not None:
+        constraints["ge"] = field.minimum
+    if field.kind is Kind.STATUS:
+        constraints["strict"] = False  # TOML has no enums: accept the value's text
+    if field.kind is Kind.TOTALS:
+        return annotation, Field(default_factory=list, **constraints)
+    if field.required:
+        if is_list(field):
+            constraints["min_length"] = 1
+        return annotation, Field(**constraints)
+    return annotation | None, Field(None, **constraints)
 
-    model_config = _STRICT
 
-    name: NonBlank
-    as_of: date | None = Field(None, description="Date the published total was last checked.")
-    published_total: int | None = Field(
-        None, ge=0, description="Items on the official list at as_of, for coverage figures."
-    )
-    licence: NonBlank | None = Field(None, description="Licence and source statement.")
-    notes: NonBlank | None = None
-    totals: list[TotalModel] = Field(default_factory=list)
+_TYPES: dict[Kind, Any] = {
+    Kind.TEXT: NonBlank,
+    Kind.ID: GbaId,
+    Kind.CODE: NonBlank,
+    Kind.DATE: date,
+    Kind.INTEGER: int,
+    Kind.TAGS: list[Tag],
+    Kind.URLS: list[Url],
+    Kind.STATUS: Status,
+    Kind.TOTALS: list[TotalModel],
+}
+
+_ENTRY_DEFINITIONS: dict[str, Any] = {field.name: _definition(field) for field in ENTRY_FIELDS}
+_INFO_DEFINITIONS: dict[str, Any] = {field.name: _definition(field) for field in CATALOGUE_FIELDS}
+StandardModel = create_model(
+    "StandardModel",
+    __base__=_EntryRules,
+    __doc__="One ``[[standard]]`` entry. Only the required fields must be given; a value no "
+    "source gives is left out, never guessed.",
+    **_ENTRY_DEFINITIONS,
+)
+InfoModel = create_model(
+    "InfoModel",
+    __config__=_STRICT,
+    __doc__="The ``[catalogue]`` section.",
+    **_INFO_DEFINITIONS,
+)
 
 
 class CatalogueFile(BaseModel):
@@ -246,6 +250,15 @@ _CHUNK = 1000
 _ENTRIES = TypeAdapter(list[StandardModel])
 
 
+def entry_problems(table: dict[str, Any], *, tags: Sequence[str]) -> list[Problem]:
+    """Return what is wrong with one ``[[standard]]`` table on its own (no other entries)."""
+    try:
+        StandardModel.model_validate(table, context={"tags": list(tags)})
+    except ValidationError as error:
+        return _problems(error)
+    return []
+
+
 def _validate_one_by_one(
     chunk: list[Any],
     start: int,
@@ -273,8 +286,8 @@ def _validate_one_by_one(
 
 
 def _validate_section(
-    document: dict[str, Any], name: str, model: type[InfoModel], problems: list[Problem]
-) -> InfoModel | None:
+    document: dict[str, Any], name: str, model: type[BaseModel], problems: list[Problem]
+) -> BaseModel | None:
     raw = document.get(name)
     if raw is None:
         problems.append(Problem(f"the [{name}] section is missing", field=name))
@@ -412,94 +425,115 @@ def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str) -> list[P
 
 
 def _raw_label(raw: dict[str, Any]) -> str | None:
-    for name in ("gba_id", "code", "title_zh"):
-        value = raw.get(name)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+    for value in _raw_identifying(raw).values():
+        return value
     return None
 
 
-Identity = tuple[int, str | None, dict[str, str]]
-"""An entry's position, label and normalised identifying values (gba_id, code, title_zh)."""
+def _raw_identifying(raw: dict[str, Any]) -> dict[str, str]:
+    """The identifying values an entry that failed validation still has, as written."""
+    return {
+        name: value.strip()
+        for name in IDENTIFYING
+        if isinstance(value := raw.get(name), str) and value.strip()
+    }
 
-_IDENTIFYING = ("gba_id", "code", "title_zh")
+
+class Identity(NamedTuple):
+    """Who an entry is: its position, how to name it, and its identifying values."""
+
+    position: int
+    label: str | None
+    description: str | None
+    values: dict[str, str]
 
 
 def _identity(position: int, standard: Standard) -> Identity:
-    values = {name: getattr(standard, name) for name in _IDENTIFYING}
-    return position, standard.label, {k: v for k, v in values.items() if v is not None}
+    values = {name: getattr(standard, name) for name in IDENTIFYING}
+    present = {k: v for k, v in values.items() if v is not None}
+    return Identity(position, standard.label, standard.describe(), present)
 
 
 def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
     """What an entry that failed validation can still say about who it is."""
-    values: dict[str, str] = {}
-    for name in _IDENTIFYING:
-        value = raw.get(name)
-        if isinstance(value, str) and value.strip():
-            canonical = text.normalise_gba_id(value) if name == "gba_id" else value.strip()
-            if canonical is not None:
-                values[name] = canonical
-    return position, _raw_label(raw), values
+    values = _raw_identifying(raw)
+    if "gba_id" in values:
+        canonical = text.normalise_gba_id(values["gba_id"])
+        if canonical is None:
+            del values["gba_id"]
+        else:
+            values["gba_id"] = canonical
+    label = _raw_label(raw)
+    return Identity(position, label, label, values)
 
 
 def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
-    """Report every entry whose id, code or title (after normalisation) an earlier one has.
+    """Report every entry whose id, code or title (after normalisation) an earlier one has,
+    naming that earlier entry.
 
     Entries that failed validation take part too, so that one run reports every problem.
     """
     problems = []
-    for field in _IDENTIFYING:
-        seen: dict[str, int] = {}
-        for position, label, values in identities:
-            value = values.get(field)
+    for field in IDENTIFYING:
+        seen: dict[str, Identity] = {}
+        for identity in identities:
+            value = identity.values.get(field)
             if value is None:
                 continue
             # gba_id is already canonical; codes and titles compare by their lookup keys.
-            first = seen.setdefault(value if field == "gba_id" else text.key(value), position)
-            if first != position:
+            first = seen.setdefault(value if field == "gba_id" else text.key(value), identity)
+            if first is not identity:
                 problems.append(
                     Problem(
-                        f"duplicate {value!r}: standard #{first} has the same {field}",
-                        position=position,
-                        entry=label,
+                        f"duplicate {value!r}: standard #{first.position} "
+                        f"({first.description}) has the same {field}",
+                        position=identity.position,
+                        entry=identity.label,
                         field=field,
                     )
                 )
     return problems
 
 
-def _standard_record(model: StandardModel) -> Standard:
-    """The record of a validated entry: ISO dates, tuples and plain strings."""
-    return Standard(
-        gba_id=model.gba_id,
-        code=model.code,
-        title_zh=model.title_zh,
-        title_zh_hant=model.title_zh_hant,
-        title_en=model.title_en,
-        domains=tuple(model.domains),
-        batch=model.batch,
-        listed=_iso(model.listed),
-        issued=_iso(model.issued),
-        effective=_iso(model.effective),
-        status=model.status.value if model.status is not None else None,
-        publisher=model.publisher,
-        group=model.group,
-        platform_category=model.platform_category,
-        sources=tuple(model.sources),
-        notes=model.notes,
-    )
+def _converter(field: FieldSpec) -> Callable[[Any], Any] | None:
+    """How a validated value becomes a record's plain value (None: as it is)."""
+    if field.kind is Kind.DATE:
+        return _iso
+    if is_list(field):
+        return tuple
+    if field.kind is Kind.STATUS:
+        return _status_text
+    if field.kind is Kind.TOTALS:
+        return _totals
+    return None
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _info_record(model: InfoModel) -> CatalogueInfo:
-    return CatalogueInfo(
-        name=model.name,
-        as_of=model.as_of.isoformat() if model.as_of else None,
-        published_total=model.published_total,
-        licence=model.licence,
-        notes=model.notes,
-        totals=tuple(Total(t.as_of, t.total, t.fields, t.source) for t in model.totals),
+def _status_text(value: Status | None) -> str | None:
+    return value.value if value is not None else None
+
+
+def _totals(models: list[Any]) -> tuple[Total, ...]:
+    return tuple(Total(t.as_of, t.total, t.fields, t.source) for t in models)
+
+
+_ENTRY_CONVERTERS = [_converter(field) for field in ENTRY_FIELDS]
+_INFO_CONVERTERS = [_converter(field) for field in CATALOGUE_FIELDS]
+
+
+def _standard_record(model: BaseModel) -> Standard:
+    """The record of a validated entry: ISO dates, tuples and plain strings."""
+    values = model.__dict__.values()  # pydantic keeps the fields in declaration order
+    return Standard._make(
+        [v if c is None else c(v) for c, v in zip(_ENTRY_CONVERTERS, values, strict=True)]
+    )
+
+
+def _info_record(model: BaseModel) -> CatalogueInfo:
+    values = model.__dict__.values()
+    return CatalogueInfo._make(
+        [v if c is None else c(v) for c, v in zip(_INFO_CONVERTERS, values, strict=True)]
     )

@@ -6,13 +6,14 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
-from gbastd.records import DATE_FIELDS, FIELDS, Catalogue, Standard, Status
+from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Search
+from gbastd.records import Catalogue, Standard, Status
 
 UNKNOWN = "unknown"
 """The status filter value that selects entries whose status nothing states or implies."""
@@ -137,10 +138,20 @@ def rows(
             tuple(status_of(s, today) if i == spot else s[j] for i, j in enumerate(indices))
             for s in standards
         ]
-    pick = itemgetter(*indices)
-    if len(indices) == 1:
-        return [(pick(s),) for s in standards]
-    return [pick(s) for s in standards]
+    return list(map(_reader(indices), standards))
+
+
+def _position(catalogue: Catalogue, key: str) -> int | None:
+    """Return the position of the one entry matching ``key``, or None.
+
+    Raises:
+        AmbiguousKey: more than one entry matches.
+    """
+    standards = catalogue.standards
+    matches = _matches(standards, key)
+    if len(matches) > 1:
+        raise AmbiguousKey(key, [standards[i].describe() for i in matches])
+    return matches[0] if matches else None
 
 
 def get(catalogue: Catalogue, key: str) -> Standard | None:
@@ -149,50 +160,52 @@ def get(catalogue: Catalogue, key: str) -> Standard | None:
     Raises:
         AmbiguousKey: more than one entry matches.
     """
-    matches = _matches(catalogue.standards, key)
-    if len(matches) > 1:
-        raise AmbiguousKey(key, [_describe(s) for s in matches])
-    return matches[0] if matches else None
+    position = _position(catalogue, key)
+    return None if position is None else catalogue.standards[position]
 
 
-def lookup(catalogue: Catalogue, key: str) -> Standard:
-    """Return the one entry matching ``key`` (id, code or exact title; width, case, spaces and
-    Traditional/Simplified forms do not matter).
+def locate(catalogue: Catalogue, key: str) -> int:
+    """Return the position of the one entry matching ``key`` (id, code or exact title; width,
+    case, spaces and Traditional/Simplified forms do not matter).
 
     Raises:
         StandardNotFound: nothing matches; carries the closest keys as suggestions.
         AmbiguousKey: more than one entry matches.
     """
-    found = get(catalogue, key)
-    if found is None:
+    position = _position(catalogue, key)
+    if position is None:
         raise StandardNotFound(key, suggest(catalogue.standards, key))
-    return found
+    return position
 
 
-def _matches(standards: Sequence[Standard], key: str) -> list[Standard]:
+def lookup(catalogue: Catalogue, key: str) -> Standard:
+    """Return the one entry matching ``key``, as ``locate`` finds it."""
+    return catalogue.standards[locate(catalogue, key)]
+
+
+def _matches(standards: Sequence[Standard], key: str) -> list[int]:
     wanted = text.key(key)
     if not wanted:
         return []
-    return [s for s in standards if wanted in {text.key(v) for v in _keys_of(s)}]
+    return [i for i, s in enumerate(standards) if wanted in {text.key(v) for v in _keys_of(s)}]
+
+
+def _reader(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Return a fast reader of the values at ``positions`` as a tuple (itemgetter alone
+    returns a bare value for one position)."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda record: (record[only],)
+    getter: Callable[[Sequence[Any]], tuple[Any, ...]] = itemgetter(*positions)
+    return getter
+
+
+_LOOKUP = _reader([FIELDS.index(name) for name in LOOKUP_FIELDS])
 
 
 def _keys_of(standard: Standard) -> list[str]:
-    return [
-        value
-        for value in (
-            standard.gba_id,
-            standard.code,
-            standard.title_zh,
-            standard.title_zh_hant,
-            standard.title_en,
-        )
-        if value
-    ]
-
-
-def _describe(standard: Standard) -> str:
-    names = [v for v in (standard.gba_id, standard.code) if v]
-    return " ".join([*names, standard.title_zh])
+    """The values ``show KEY`` matches: identifiers and titles in every script."""
+    return [value for value in _LOOKUP(standard) if value]
 
 
 def suggest(standards: Sequence[Standard], key: str, limit: int = 5) -> list[str]:
@@ -238,17 +251,23 @@ def search(standards: Sequence[Standard], query: str) -> list[Standard]:
     return [standard for _, _, standard in scored]
 
 
+_IDS, _TITLES, _OTHERS = (
+    _reader([i for i, field in enumerate(ENTRY_FIELDS) if field.search is weight])
+    for weight in Search
+)
+
+
 def _term_score(standard: Standard, term: str) -> int:
     best = 0
     term_key = term.replace(" ", "")
-    for identifier in (standard.gba_id, standard.code):
+    for identifier in _IDS(standard):
         if identifier:
             key = text.key(identifier)
             if key == term_key:
                 return _EXACT_ID
             if term_key in key:
                 best = _ID_PART
-    for title in (standard.title_zh, standard.title_zh_hant, standard.title_en):
+    for title in _TITLES(standard):
         if title:
             folded = text.fold(title)
             if folded == term:
@@ -258,7 +277,7 @@ def _term_score(standard: Standard, term: str) -> int:
             elif term in folded:
                 best = max(best, _TITLE_PART)
     if not best:
-        for other in (standard.publisher, standard.group):
+        for other in _OTHERS(standard):
             if other and term in text.fold(other):
                 return _OTHER_PART
     return best

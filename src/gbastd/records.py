@@ -4,14 +4,17 @@
 everything after loading (query, formats, render, cli) reads only these. They hold JSON-ready
 values (dates as ISO 8601 strings, lists as tuples) so that a validated catalogue can be cached
 and reloaded without importing pydantic, which is what keeps every command quick to start.
-A test checks that ``Standard`` has exactly the fields of ``model.StandardModel``, in order.
+Their fields are those of the field table, ``fields.py``.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
+
+from gbastd.fields import CATALOGUE_FIELDS, FIELDS, IDENTIFYING
 
 
 class Status(StrEnum):
@@ -20,51 +23,6 @@ class Status(StrEnum):
     CURRENT = "current"
     UPCOMING = "upcoming"
     WITHDRAWN = "withdrawn"
-
-
-class Standard(NamedTuple):
-    """One item of the GBA Standards list (``[[standard]]`` in the catalogue file)."""
-
-    gba_id: str | None
-    code: str | None
-    title_zh: str
-    title_zh_hant: str | None
-    title_en: str | None
-    domains: tuple[str, ...]
-    batch: int | None
-    listed: str | None
-    issued: str | None
-    effective: str | None
-    status: str | None
-    publisher: str | None
-    group: str | None
-    platform_category: str | None
-    sources: tuple[str, ...]
-    notes: str | None
-
-    @property
-    def label(self) -> str:
-        """Name the entry the way a person would: by its GBA id, else its code, else title."""
-        return self.gba_id or self.code or self.title_zh
-
-
-FIELDS: tuple[str, ...] = Standard._fields
-"""The public schema's field names, in output order (CSV columns, JSON keys)."""
-
-DATE_FIELDS = frozenset({"listed", "issued", "effective"})
-"""Fields that hold a date (an ISO string here, a TOML date in the file)."""
-
-LIST_FIELDS = frozenset({"domains", "sources"})
-"""Fields that hold a list (a tuple here, an array in TOML and JSON)."""
-
-
-class Domain(NamedTuple):
-    """A domain tag declared by the catalogue (``[domains.<tag>]``) with its labels."""
-
-    tag: str
-    zh: str
-    zh_hant: str
-    en: str
 
 
 class Total(NamedTuple):
@@ -76,15 +34,75 @@ class Total(NamedTuple):
     source: str | None
 
 
-class CatalogueInfo(NamedTuple):
+if TYPE_CHECKING:
+
+    class _EntryValues(NamedTuple):
+        """What type checkers see of an entry's values: ``fields.ENTRY_FIELDS`` as Python types
+        (tests/test_fields.py holds this view to the table, name by name and type by type)."""
+
+        gba_id: str | None
+        code: str | None
+        title_zh: str
+        title_zh_hant: str | None
+        title_en: str | None
+        domains: tuple[str, ...]
+        batch: int | None
+        listed: str | None
+        issued: str | None
+        effective: str | None
+        status: str | None
+        publisher: str | None
+        group: str | None
+        platform_category: str | None
+        sources: tuple[str, ...]
+        notes: str | None
+
+    class _InfoValues(NamedTuple):
+        """What type checkers see of ``fields.CATALOGUE_FIELDS`` (held to the table by a test)."""
+
+        name: str
+        as_of: str | None
+        published_total: int | None
+        licence: str | None
+        notes: str | None
+        totals: tuple[Total, ...]
+
+else:  # at run time the records are made from the field table itself
+    _EntryValues = namedtuple("_EntryValues", FIELDS)
+    _InfoValues = namedtuple("_InfoValues", [field.name for field in CATALOGUE_FIELDS])
+
+
+class Standard(_EntryValues):
+    """One item of the GBA Standards list (``[[standard]]`` in the catalogue file)."""
+
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        """Name the entry the way a person would: by its GBA id, else its code, else title."""
+        return self._names()[0]
+
+    def describe(self, separator: str = " ") -> str:
+        """Name the entry by every identifying value it has (id, code and title)."""
+        return separator.join(self._names())
+
+    def _names(self) -> list[str]:
+        return [value for name in IDENTIFYING if (value := getattr(self, name))]
+
+
+class Domain(NamedTuple):
+    """A domain tag declared by the catalogue (``[domains.<tag>]``) with its labels."""
+
+    tag: str
+    zh: str
+    zh_hant: str
+    en: str
+
+
+class CatalogueInfo(_InfoValues):
     """The ``[catalogue]`` section: what the file is and how complete it is."""
 
-    name: str
-    as_of: str | None
-    published_total: int | None
-    licence: str | None
-    notes: str | None
-    totals: tuple[Total, ...]
+    __slots__ = ()
 
 
 class Standards(Sequence[Standard]):

@@ -11,18 +11,28 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from gbastd.fields import ENTRY_FIELDS, Kind
 from gbastd.formats import cell
+from gbastd.records import Status
 from gbastd.text import escape_controls
 
 _STATUS_STYLES = {"current": "green", "upcoming": "yellow", "withdrawn": "red"}
-# Short values kept on one line; everything else folds onto more lines as the terminal narrows.
-_NO_WRAP = frozenset({"batch", "listed", "issued", "effective", "status", "tag", "count"})
 # Narrower than this, a column could not show one Chinese character (two cells) and rich
-# would drop them: titles get room for at least four.
+# would drop them: text gets room for at least four.
 _MIN_WIDTH = 4
 _MIN_TEXT_WIDTH = 8
-_TEXT = frozenset({"title_zh", "title_zh_hant", "title_en", "publisher", "group", "notes"})
-_MIN_WIDTHS = {"status": len("withdrawn"), "listed": 10, "issued": 10, "effective": 10}
+# Short values of a fixed shape stay on one line, as wide as they are; everything else folds
+# onto more lines as the terminal narrows. The columns of domains and stats tables too.
+_FIXED_WIDTHS = {
+    Kind.DATE: len("2023-04-24"),
+    Kind.INTEGER: _MIN_WIDTH,
+    Kind.STATUS: max(map(len, Status)),
+}
+_NO_WRAP = frozenset({"tag", "count", *(f.name for f in ENTRY_FIELDS if f.kind in _FIXED_WIDTHS)})
+_MIN_WIDTHS = {
+    field.name: _FIXED_WIDTHS.get(field.kind, _MIN_TEXT_WIDTH if field.kind is Kind.TEXT else 0)
+    for field in ENTRY_FIELDS
+}
 
 
 def _text(value: Any, *, separator: str | None = None) -> Text:
@@ -44,7 +54,7 @@ def table(
             name,
             no_wrap=name in _NO_WRAP,
             overflow="fold",
-            min_width=_MIN_WIDTHS.get(name, _MIN_TEXT_WIDTH if name in _TEXT else _MIN_WIDTH),
+            min_width=max(_MIN_WIDTHS.get(name, 0), _MIN_WIDTH),
         )
     status_column = columns.index("status") if "status" in columns else None
     for row in rows:

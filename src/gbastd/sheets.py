@@ -17,19 +17,35 @@ from typing import Any
 from gbastd import text
 from gbastd.edit import parse_value
 from gbastd.errors import GbastdError, SheetError
-from gbastd.records import FIELDS
+from gbastd.fields import ENTRY_FIELDS, FIELDS, ROW_NUMBER_HEADER
 
-# The official list's headers (folded) and the fields they fill; None: ignored (row number).
-OFFICIAL_COLUMNS: dict[str, str | None] = {
-    "序号": None,
-    "湾区标准识别号": "gba_id",
-    "识别号": "gba_id",
-    "标准编号": "code",
-    "标准号": "code",
-    "标准名称": "title_zh",
-    "发布单位": "publisher",
-}
 _QUOTES = str.maketrans(dict.fromkeys("\"'“”‘’「」『』《》〈〉", ""))
+
+
+def fold_header(name: str) -> str:
+    """Fold a column header for matching: width, case, quotes, spaces, Traditional forms."""
+    folded = text.fold_han(unicodedata.normalize("NFKC", name)).translate(_QUOTES)
+    return "".join(folded.split()).casefold()
+
+
+def _columns() -> dict[str, str | None]:
+    """Every header a column may have (folded) and the field it fills; None: ignored.
+
+    From the field table: the official list's header and its variants, the schema key, and
+    the labels in zh, zh-Hant and en (what ``--headers`` writes).
+    """
+    columns: dict[str, str | None] = {fold_header(ROW_NUMBER_HEADER): None}
+    for field in ENTRY_FIELDS:
+        names = [field.name, *field.labels, *field.aliases]
+        if field.official:
+            names.insert(0, field.official)
+        for name in names:
+            columns.setdefault(fold_header(name), field.name)
+    return columns
+
+
+COLUMNS = _columns()
+OFFICIAL_HEADERS = [ROW_NUMBER_HEADER, *(f.official for f in ENTRY_FIELDS if f.official)]
 ENCODINGS = ("utf-8-sig", "gb18030")
 """Tried in order when no encoding is given: UTF-8 (with or without BOM), then GB18030, the
 superset of GBK that Excel on a Chinese Windows writes."""
@@ -60,7 +76,9 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]
             try:
                 value = parse_value(field, cell)
             except GbastdError as error:
-                raise SheetError(f"{path}, row {number}, column {column}: {error}") from None
+                raise SheetError(
+                    f"{path}, row {number}, column {column} ({field}): {error}"
+                ) from None
             if value not in (None, ()):
                 row[field] = value
         rows.append(row)
@@ -70,18 +88,15 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]
 def _fields(path: Path, header: list[str]) -> list[str | None]:
     fields: list[str | None] = []
     for name in header:
-        folded = text.fold_han(unicodedata.normalize("NFKC", name)).translate(_QUOTES)
-        folded = "".join(folded.split()).casefold()
-        if folded in OFFICIAL_COLUMNS:
-            fields.append(OFFICIAL_COLUMNS[folded])
-        elif folded in FIELDS:
-            fields.append(folded)
+        folded = fold_header(name)
+        if folded in COLUMNS:
+            fields.append(COLUMNS[folded])
         elif folded == "":
             fields.append(None)
         else:
             raise SheetError(
                 f"{path}: unknown column {name!r}. Understood: the official list's columns "
-                f"({', '.join(OFFICIAL_COLUMNS)}) or gbastd's ({', '.join(FIELDS)})."
+                f"({', '.join(OFFICIAL_HEADERS)}) or gbastd's ({', '.join(FIELDS)})."
             )
     if "title_zh" not in fields:
         raise SheetError(f"{path}: no title column (标准名称 or title_zh).")
