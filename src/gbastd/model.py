@@ -146,12 +146,13 @@ def _definition(field: FieldSpec) -> tuple[Any, Any]:
         constraints["ge"] = field.minimum
     if field.kind is Kind.STATUS:
         constraints["strict"] = False  # TOML has no enums: accept the value's text
-    if field.kind is Kind.TOTALS:
-        return annotation, Field(default_factory=list, **constraints)
+    listed = is_list(field) or field.kind is Kind.TOTALS
     if field.required:
-        if is_list(field):
+        if listed:
             constraints["min_length"] = 1
         return annotation, Field(**constraints)
+    if listed:  # an absent list is an empty one, never None
+        return annotation, Field(default_factory=list, **constraints)
     return annotation | None, Field(None, **constraints)
 
 
