@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -106,14 +108,125 @@ def test_damaged_snapshot_is_ignored(copy: Path, parses: list[str], damage: obje
     assert len(parses) == 2
 
 
-def test_snapshot_of_another_shape_is_rebuilt(copy: Path, parses: list[str]) -> None:
-    """A sound snapshot holding the wrong structure is rebuilt, not trusted."""
+def _reshaped(about: tuple[Any, ...], body: tuple[Any, ...], how: str) -> Any:
+    """A snapshot's payload with its header or body changed the way ``how`` names."""
+    info, domains, tags, blobs = body
+    short_entry = marshal.dumps(tuple(marshal.loads(blobs[0]))[:-1])
+    return {
+        "not-a-pair": ("not", "a", "catalogue", "snapshot"),
+        "short-entry": (about, (info, domains, tags, (short_entry, *blobs[1:]))),
+        "entry-not-a-tuple": (about, (info, domains, tags, (marshal.dumps("x"), *blobs[1:]))),
+        "fewer-entries-than-tags": (about, (info, domains, tags, blobs[1:])),
+        "tags-not-text": (about, (info, domains, ((1,), *tags[1:]), blobs)),
+        "info-too-short": (about, (info[1:], domains, tags, blobs)),
+        "older-format": ((3, *about[1:]), body),
+        "other-fields": ((about[0], ("gba_id",), *about[2:]), body),
+    }[how]
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "not-a-pair",
+        "short-entry",
+        "entry-not-a-tuple",
+        "fewer-entries-than-tags",
+        "tags-not-text",
+        "info-too-short",
+        "older-format",
+        "other-fields",
+    ],
+)
+def test_snapshot_of_another_shape_is_rebuilt(copy: Path, parses: list[str], how: str) -> None:
+    """A snapshot with a sound checksum but the wrong structure is rebuilt, not trusted, and
+    never turns into an internal error later, when an entry is decoded."""
     expected = catalogue.load(copy)
     (snapshot,) = snapshots()
-    key = snapshot.stem.split("-", 1)[1]
-    cache.write(copy, key, ("not", "a", "catalogue", "snapshot"))
+    about, body = marshal.loads(snapshot.read_bytes()[len(cache.seal(b"")) :])
+    snapshot.write_bytes(cache.seal(marshal.dumps(_reshaped(about, body, how))))
+    reloaded = catalogue.load(copy)
+    assert list(reloaded.standards) == list(expected.standards)
+    assert len(parses) == 2
+
+
+def test_snapshot_of_another_file_is_not_believed(
+    copy: Path, tmp_path: Path, parses: list[str]
+) -> None:
+    """B's snapshot planted under A's name is refused: a later write would otherwise put B's
+    entries into A's file."""
+    other = tmp_path / "other.toml"
+    other.write_text(copy.read_text(encoding="utf-8").replace("测试米", "别的米"), encoding="utf-8")
+    expected = catalogue.load(copy)
+    catalogue.load(other)
+    mine = next(p for p in snapshots() if p.name.startswith(cache._path_prefix(copy)))
+    theirs = next(p for p in snapshots() if p != mine)
+    mine.write_bytes(theirs.read_bytes())
+    assert catalogue.load(copy).standards[0].title_zh == expected.standards[0].title_zh == "测试米"
+    assert len(parses) == 3
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_something_else_where_a_snapshot_should_be_is_ignored(
+    copy: Path, parses: list[str], kind: str
+) -> None:
+    """A FIFO (which would block a reader) or a directory in the snapshot's place: rebuilt."""
+    expected = catalogue.load(copy)
+    (snapshot,) = snapshots()
+    snapshot.unlink()
+    if kind == "fifo":
+        os.mkfifo(snapshot)
+    else:
+        snapshot.mkdir()
     assert catalogue.load(copy) == expected
     assert len(parses) == 2
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/u"}, "/home/u/.cache/gbastd"),
+        ({"XDG_CACHE_HOME": "/abs/cache", "HOME": "/home/u"}, "/abs/cache/gbastd"),
+        ({"XDG_CACHE_HOME": "", "HOME": ""}, None),
+        ({"XDG_CACHE_HOME": "", "HOME": "~"}, None),
+    ],
+)
+def test_cache_location_is_absolute_or_none(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], expected: str | None
+) -> None:
+    """A relative XDG_CACHE_HOME is ignored (as the XDG specification says) and a user with
+    no home directory gets no cache, never a ./~/.cache in the working directory."""
+    monkeypatch.delenv("GBASTD_CACHE_DIR")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    found = cache.directory()
+    assert (str(found) if found else None) == expected
+
+
+def test_a_killed_writers_temporaries_are_cleared(copy: Path) -> None:
+    """Temporaries older than any writer could take are removed by the next write."""
+    catalogue.load(copy)
+    folder = cache.directory()
+    assert folder is not None
+    old, fresh = folder / ".tmp-old", folder / ".tmp-fresh"
+    old.write_bytes(b"debris")
+    fresh.write_bytes(b"someone is writing this")
+    os.utime(old, ns=(0, 0))
+    copy.write_text(copy.read_text(encoding="utf-8").replace("测试米", "测试面"), encoding="utf-8")
+    catalogue.load(copy)
+    assert not old.exists() and fresh.exists()
+
+
+def test_changed_code_is_not_answered_by_old_snapshots(tmp_path: Path) -> None:
+    """The salt covers every module: touching text.py (not model.py) changes it."""
+    before = cache.salt(__version__)
+    text_module = Path(cache.__file__).with_name("text.py")
+    status = text_module.stat()
+    try:
+        os.utime(text_module, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+        assert cache.salt(__version__) != before
+    finally:
+        os.utime(text_module, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert cache.salt(__version__) == before
 
 
 def test_unwritable_cache_only_costs_speed(

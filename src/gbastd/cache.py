@@ -2,31 +2,40 @@
 
 Parsing TOML and validating it with pydantic costs tens of milliseconds for the embedded
 catalogue and seconds for one of 100,000 entries; reading a snapshot costs a fraction of that.
-A snapshot is named after the catalogue's path and keyed on its exact content, the gbastd version
-and the Python version, so an edited file can never be answered from an old snapshot. Each
-snapshot carries a CRC-32 of its payload, so a damaged one is ignored, never believed. Every
-failure here (no cache directory, no permission, a corrupt file) only means a slower run.
+A snapshot is named after the catalogue's path and keyed on its exact content, the gbastd and
+Python versions and every module of the installed package (size and modification time), so
+neither an edited file nor edited code can be answered from an old snapshot. Each snapshot
+carries a CRC-32 of its payload and says what it is a snapshot of (format, fields, path and
+content key); its shape is checked before it is used. A damaged, foreign or misshapen one is
+ignored and rebuilt, never believed. Every failure here (no cache directory, no permission, a
+corrupt file, a FIFO where a snapshot should be) only means a slower run.
 
-Location: ``$GBASTD_CACHE_DIR``, else ``$XDG_CACHE_HOME/gbastd``, else ``~/.cache/gbastd``.
-``GBASTD_NO_CACHE=1`` turns the cache off.
+Location: ``$GBASTD_CACHE_DIR``, else ``$XDG_CACHE_HOME/gbastd`` (when absolute, as the XDG
+specification requires), else ``~/.cache/gbastd`` (when the home directory is known); else no
+cache. ``GBASTD_NO_CACHE=1`` turns the cache off.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import stat
 import sys
 import zlib
 from pathlib import Path
 from typing import Any
+
+from gbastd.fields import CATALOGUE_FIELDS, FIELDS
+from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
 
 try:  # the builtin module: hashlib would also load OpenSSL, a few ms on every start
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - Python builds without it
     from hashlib import blake2b
 
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 _MAGIC = b"gbastd-snapshot\n"
+_MAX_SNAPSHOT = 4 << 30  # far above a million entries; a bigger file is not one of ours
 # Above this size, OpenSSL's SHA-256 (hardware-accelerated, about 3x faster than blake2b here)
 # repays the few milliseconds that importing hashlib adds; below it, blake2b needs no import.
 _LARGE = 1 << 20
@@ -39,22 +48,31 @@ def directory() -> Path | None:
     explicit = os.environ.get("GBASTD_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG specification: a relative path is to be ignored
+        # HOME as set (an empty one means none), else the password database's entry.
+        home = os.environ.get("HOME", os.path.expanduser("~"))
+        if not os.path.isabs(home):  # no home directory: no cache, not ./~/.cache
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "gbastd"
 
 
 def salt(version: str) -> str:
-    """Return what besides the content decides a snapshot: formats, versions and the rules.
+    """Return what besides the content decides a snapshot: formats, versions and the code.
 
-    The rules are the schema's source file: a changed model (a development checkout, say)
-    must never be answered by snapshots its predecessor validated.
+    The code is every module of the package as installed (name, size, modification time):
+    any change that could change a validated result (the model, the normalisation of ids in
+    text.py, the field table) must never be answered by snapshots its predecessor made.
     """
-    try:
-        rules = os.stat(os.path.join(os.path.dirname(__file__), "model.py"))
-        stamp = f"{rules.st_size}:{rules.st_mtime_ns}"
-    except OSError:  # pragma: no cover - an installation without its source file
-        stamp = "?"
-    return f"{SNAPSHOT_FORMAT}/{version}/{sys.version_info[0]}.{sys.version_info[1]}/{stamp}"
+    stamps = []
+    with os.scandir(os.path.dirname(__file__)) as entries:
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                status = entry.stat()
+                stamps.append(f"{entry.name}:{status.st_size}:{status.st_mtime_ns}")
+    code = blake2b("|".join(sorted(stamps)).encode(), digest_size=12).hexdigest()
+    return f"{SNAPSHOT_FORMAT}/{version}/{sys.version_info[0]}.{sys.version_info[1]}/{code}"
 
 
 def content_key(data: bytes, salt: str) -> str:
@@ -128,14 +146,14 @@ def _path_prefix(source: Path) -> str:
     return blake2b(absolute, digest_size=8).hexdigest()
 
 
-def read(source: Path, key: str) -> Any | None:
-    """Return the snapshot stored for ``source`` with ``key``, or None if there is no sound one."""
+def read(source: Path, key: str) -> Catalogue | None:
+    """Return the catalogue snapshotted for ``source`` with ``key``, or None if there is no
+    sound snapshot of exactly that file and content."""
     folder = directory()
     if folder is None:
         return None
-    try:
-        blob = (folder / f"{_path_prefix(source)}-{key}.snapshot").read_bytes()
-    except OSError:
+    blob = _read_regular_file(folder / f"{_path_prefix(source)}-{key}.snapshot")
+    if blob is None:
         return None
     header = len(_MAGIC) + 4
     if not blob.startswith(_MAGIC) or len(blob) <= header:
@@ -145,23 +163,109 @@ def read(source: Path, key: str) -> Any | None:
     if zlib.crc32(payload).to_bytes(4, "big") != blob[len(_MAGIC) : header]:
         return None
     try:
-        return marshal.loads(payload)
+        about, body = marshal.loads(payload)
+        if about != _about(source, key):  # another file's, or another format's
+            return None
+        return decode(body, str(source))
     except (EOFError, ValueError, TypeError):
         return None
 
 
-def write(source: Path, key: str, snapshot: Any) -> None:
-    """Store a snapshot for ``source`` atomically and drop its older ones; never raises."""
+def _read_regular_file(path: Path) -> bytes | None:
+    """Read a file only if it is a regular one of a sane size: a FIFO or a device planted
+    where a snapshot should be must neither block nor stream without end."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_SNAPSHOT:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def write(source: Path, key: str, catalogue: Catalogue) -> None:
+    """Store a snapshot of ``catalogue`` for ``source`` atomically and drop its older ones;
+    never raises."""
     folder = directory()
     if folder is None:
         return
     prefix = _path_prefix(source)
-    payload = marshal.dumps(snapshot)
     name = f"{prefix}-{key}.snapshot"
-    if _write_atomically(folder, name, _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload):
+    if _write_atomically(
+        folder, name, seal(marshal.dumps((_about(source, key), encode(catalogue))))
+    ):
         for old in folder.glob(f"{prefix}-*.snapshot"):
             if old.name != name:
                 old.unlink(missing_ok=True)
+
+
+def seal(payload: bytes) -> bytes:
+    """Return a snapshot file's bytes: the magic line, the payload's CRC-32, the payload."""
+    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def _about(source: Path, key: str) -> tuple[Any, ...]:
+    """What a snapshot is of: the format, the fields, the file and its content key."""
+    absolute = os.path.abspath(source).encode("utf-8", "surrogateescape")
+    return (SNAPSHOT_FORMAT, FIELDS, absolute, key)
+
+
+# ---------------------------------------------------------------- the snapshot codec
+
+
+def encode(catalogue: Catalogue) -> tuple[Any, ...]:
+    """Return the catalogue as nested tuples of plain values (what marshal can store).
+
+    Each entry is stored as its own marshal blob, next to its domain tags, so that loading
+    creates one object per entry and a domain filter decodes only the entries it keeps.
+    """
+    info = catalogue.info
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    tags = tuple(shared.setdefault(s.domains, s.domains) for s in catalogue.standards)
+    return (
+        (*info[:-1], tuple(tuple(total) for total in info.totals)),
+        tuple(tuple(domain) for domain in catalogue.domains.values()),
+        tags,
+        tuple(marshal.dumps(tuple(standard)) for standard in catalogue.standards),
+    )
+
+
+# The first two bytes of a marshalled tuple of every field (its type code, with or without
+# marshal's reference flag, and its length): how an entry's shape is checked without decoding.
+_ENTRY_HEADS = {bytes([code, len(FIELDS)]) for code in (0x29, 0xA9)}
+
+
+def decode(body: tuple[Any, ...], path: str) -> Catalogue:
+    """Rebuild a catalogue from ``encode``'s tuples; entries are decoded when used.
+
+    Raises:
+        ValueError: the tuples do not have the shape ``encode`` gives them.
+    """
+    info, domains, tags, blobs = body
+    *meta, totals = info
+    if len(meta) + 1 != len(CATALOGUE_FIELDS) or len(tags) != len(blobs):
+        raise ValueError("snapshot of another shape")
+    if not all(isinstance(b, bytes) and b[:2] in _ENTRY_HEADS for b in blobs):
+        raise ValueError("snapshot entries of another shape")
+    if not all(isinstance(t, tuple) and all(isinstance(x, str) for x in t) for t in tags):
+        raise ValueError("snapshot tags of another shape")
+
+    def entry(index: int) -> Standard:
+        return Standard._make(marshal.loads(blobs[index]))
+
+    return Catalogue(
+        path=path,
+        info=CatalogueInfo._make((*meta, tuple(map(Total._make, totals)))),
+        domains={domain[0]: Domain._make(domain) for domain in domains},
+        standards=Standards(tags, entry),
+    )
 
 
 def _write_atomically(folder: Path, name: str, blob: bytes) -> bool:
@@ -176,9 +280,24 @@ def _write_atomically(folder: Path, name: str, blob: bytes) -> bool:
             stream.write(blob)
         os.replace(temporary, folder / name)
         temporary = None
+        _clear_debris(folder)
         return True
     except OSError:
         return False  # an unwritable cache only costs speed
     finally:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+
+
+_DEBRIS_AGE_NS = 600 * 1_000_000_000  # a writer is done within seconds; ten minutes is debris
+
+
+def _clear_debris(folder: Path) -> None:
+    """Remove temporaries that a killed writer left behind (old enough to be nobody's)."""
+    cutoff = _now_ns() - _DEBRIS_AGE_NS
+    for leftover in folder.glob(".tmp-*"):
+        try:
+            if leftover.stat().st_mtime_ns < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass

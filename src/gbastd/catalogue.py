@@ -9,7 +9,6 @@ only when a catalogue has to be parsed and validated, that is when its content c
 from __future__ import annotations
 
 import gc
-import marshal
 import os
 import re
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from typing import Any
 from gbastd import cache
 from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
-from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
+from gbastd.records import Catalogue
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) while a changed catalogue is parsed ("parse") and
@@ -75,65 +74,20 @@ def load(
     try:
         known = cache.remembered_key(resolved, salt)
         if known is not None:
-            cached = _from_cache(resolved, known)
+            cached = cache.read(resolved, known)
             if cached is not None:
                 return cached
         data, before, after = _read_source(resolved)
         key = cache.content_key(data, salt)
-        catalogue = _from_cache(resolved, key)
+        catalogue = cache.read(resolved, key)
         if catalogue is None:
             catalogue = parse(data, str(resolved), progress=progress)
-            cache.write(resolved, key, to_snapshot(catalogue))
+            cache.write(resolved, key, catalogue)
         cache.remember_key(resolved, salt, key, before, after)
         return catalogue
     finally:
         if collecting:
             gc.enable()
-
-
-def _from_cache(path: Path, key: str) -> Catalogue | None:
-    snapshot = cache.read(path, key)
-    if snapshot is None:
-        return None
-    try:
-        return from_snapshot(snapshot, str(path))
-    except (TypeError, ValueError):
-        return None  # a snapshot of another shape: rebuild it
-
-
-def to_snapshot(catalogue: Catalogue) -> tuple[Any, ...]:
-    """Return the catalogue as nested tuples of plain values (what marshal can store).
-
-    Each entry is stored as its own marshal blob, next to its domain tags, so that loading
-    creates one object per entry and a domain filter decodes only the entries it keeps.
-    """
-    info = catalogue.info
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    tags = tuple(shared.setdefault(s.domains, s.domains) for s in catalogue.standards)
-    return (
-        (*info[:5], tuple(tuple(total) for total in info.totals)),
-        tuple(tuple(domain) for domain in catalogue.domains.values()),
-        tags,
-        tuple(marshal.dumps(tuple(standard)) for standard in catalogue.standards),
-    )
-
-
-def from_snapshot(snapshot: tuple[Any, ...], path: str) -> Catalogue:
-    """Rebuild a catalogue from ``to_snapshot``'s tuples; entries are decoded when used."""
-    info, domains, tags, blobs = snapshot
-    *meta, totals = info
-    if len(tags) != len(blobs):
-        raise ValueError("snapshot columns differ in length")
-
-    def decode(index: int) -> Standard:
-        return Standard._make(marshal.loads(blobs[index]))
-
-    return Catalogue(
-        path=path,
-        info=CatalogueInfo._make((*meta, tuple(map(Total._make, totals)))),
-        domains={domain[0]: Domain._make(domain) for domain in domains},
-        standards=Standards(tags, decode),
-    )
 
 
 def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
