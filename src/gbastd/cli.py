@@ -68,6 +68,10 @@ class Bundle(NamedTuple):
     options: tuple[inspect.Parameter, ...]
     combine: Callable[..., Any]
 
+    def take(self, values: dict[str, Any]) -> Any:
+        """Remove this bundle's option values from ``values`` and return them combined."""
+        return self.combine(**{option.name: values.pop(option.name) for option in self.options})
+
 
 def _option(
     name: str, annotation: Any, default: Any, *decls: str, **settings: Any
@@ -100,8 +104,7 @@ def _with(**bundles: Bundle) -> Callable[[Callable[..., None]], Callable[..., No
         def run(**values: Any) -> None:
             with _user_errors():
                 for name, bundle in bundles.items():
-                    given = {option.name: values.pop(option.name) for option in bundle.options}
-                    values[name] = bundle.combine(**given)
+                    values[name] = bundle.take(values)
             command(**values)
 
         run.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
@@ -174,7 +177,7 @@ def _filter_bundle(*, with_search: bool) -> Bundle:
         search: str | None = None,
     ) -> query.Filters:
         return query.Filters(
-            domains=_tags(domain),
+            domains=_items(domain),
             status=status,
             batch=batch,
             year=year,
@@ -187,9 +190,10 @@ def _filter_bundle(*, with_search: bool) -> Bundle:
     return Bundle(tuple(options), combine)
 
 
-def _tags(values: Sequence[str] | None) -> tuple[str, ...]:
-    """Domain tags given as repeated and comma-separated values, each once, in order."""
-    return tuple(dict.fromkeys(t.strip() for v in values or () for t in v.split(",") if t.strip()))
+def _items(values: Sequence[str] | None) -> tuple[str, ...]:
+    """Values of a repeatable option that also takes comma-separated lists (--domain a,b
+    --domain c): each once, in the order given."""
+    return tuple(dict.fromkeys(i.strip() for v in values or () for i in v.split(",") if i.strip()))
 
 
 class Ordering(NamedTuple):
@@ -220,7 +224,7 @@ def _field_names(fields: list[str] | None) -> tuple[str, ...] | None:
     """Field names given as repeated and comma-separated values: merged, each once, checked."""
     if fields is None:
         return None
-    names = tuple(dict.fromkeys(n.strip() for v in fields for n in v.split(",") if n.strip()))
+    names = _items(fields)
     if not names:
         raise InvalidQuery("--fields needs at least one field name.")
     return query.check_fields(names)
@@ -259,30 +263,49 @@ LIST_FORMAT = _format_bundle(
     LIST_FORMATS, Format.TABLE, "table is a rich table on a terminal and plain TSV elsewhere."
 )
 
-CatalogueOpt = Annotated[
-    Path | None,
-    typer.Option(
+
+class Listing(NamedTuple):
+    """How to order, cut and write out a list of entries."""
+
+    ordering: Ordering
+    fields: tuple[str, ...] | None
+    fmt: Format
+
+
+def _listing_bundle(fmt: Bundle) -> Bundle:
+    """The ordering, field and format options of list, search and export, as one Listing."""
+    parts = {"ordering": ORDERING, "fields": FIELD_CHOICE, "fmt": fmt}
+
+    def combine(**given: Any) -> Listing:
+        return Listing(**{name: part.take(given) for name, part in parts.items()})
+
+    return Bundle(tuple(option for part in parts.values() for option in part.options), combine)
+
+
+LISTING = _listing_bundle(LIST_FORMAT)
+
+
+def _catalogue_option(help_text: str) -> Any:
+    """The --catalogue option (or $GBASTD_CATALOGUE) of a command that reads or writes one."""
+    return typer.Option(
         "--catalogue",
         "-c",
         envvar=catalogue.ENV_VAR,
         show_envvar=True,
         readable=False,  # the loader says why a file cannot be read, in one sentence (exit 1)
-        help="Catalogue file to read instead of the embedded one.",
-    ),
-]
-DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+        help=help_text,
+    )
+
+
+CatalogueOpt = Annotated[
+    Path | None, _catalogue_option("Catalogue file to read instead of the embedded one.")
 ]
 WriteTargetOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--catalogue",
-        "-c",
-        envvar=catalogue.ENV_VAR,
-        show_envvar=True,
-        readable=False,
-        help="Catalogue to change (default: ./data/standards.toml, when it exists).",
-    ),
+    _catalogue_option("Catalogue to change (default: ./data/standards.toml, when it exists)."),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
 ]
 KeyArg = Annotated[
     str,
@@ -483,9 +506,10 @@ def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
     return standards if ordering.limit is None else standards[: ordering.limit]
 
 
-def _show_standards(standards: list[Standard], fmt: Format, fields: tuple[str, ...] | None) -> None:
-    columns = fields or (TABLE_COLUMNS if fmt is Format.TABLE else FIELDS)
-    rows = query.rows(standards, columns, today=_today())
+def _show_standards(standards: list[Standard], listing: Listing) -> None:
+    fmt = listing.fmt
+    columns = listing.fields or (TABLE_COLUMNS if fmt is Format.TABLE else FIELDS)
+    rows = query.rows(_order(standards, listing.ordering), columns, today=_today())
     if fmt is Format.TABLE and _stdout_is_terminal():
         from gbastd import render
 
@@ -519,19 +543,9 @@ def _root(
 
 
 @app.command("list")
-@_with(
-    filters=_filter_bundle(with_search=True),
-    ordering=ORDERING,
-    fields=FIELD_CHOICE,
-    fmt=LIST_FORMAT,
-)
+@_with(filters=_filter_bundle(with_search=True), listing=LISTING)
 def list_command(
-    *,
-    filters: query.Filters,
-    ordering: Ordering,
-    fields: tuple[str, ...] | None,
-    fmt: Format,
-    catalogue_path: CatalogueOpt = None,
+    *, filters: query.Filters, listing: Listing, catalogue_path: CatalogueOpt = None
 ) -> None:
     """List standards, filtered and sorted.
 
@@ -539,25 +553,18 @@ def list_command(
     """
     with _user_errors():
         selected = query.select(_load(catalogue_path), filters, today=_today())
-        _show_standards(_order(selected, ordering), fmt, fields)
+        _show_standards(selected, listing)
 
 
 @app.command("search")
-@_with(
-    filters=_filter_bundle(with_search=False),
-    ordering=ORDERING,
-    fields=FIELD_CHOICE,
-    fmt=LIST_FORMAT,
-)
+@_with(filters=_filter_bundle(with_search=False), listing=LISTING)
 def search_command(
     text: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to find; Traditional or Simplified.")
     ],
     *,
     filters: query.Filters,
-    ordering: Ordering,
-    fields: tuple[str, ...] | None,
-    fmt: Format,
+    listing: Listing,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Search standards, best match first.
@@ -569,8 +576,7 @@ def search_command(
     """
     with _user_errors():
         selected = query.select(_load(catalogue_path), filters, today=_today())
-        ranked = query.search(selected, text)
-        _show_standards(_order(ranked, ordering), fmt, fields)
+        _show_standards(query.search(selected, text), listing)
 
 
 @app.command("show")
@@ -688,18 +694,16 @@ def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
 @app.command("export")
 @_with(
     filters=_filter_bundle(with_search=True),
-    ordering=ORDERING,
-    fields=FIELD_CHOICE,
-    fmt=_format_bundle(
-        EXPORT_FORMATS, Format.CSV, "toml writes a catalogue file that gbastd can load."
+    listing=_listing_bundle(
+        _format_bundle(
+            EXPORT_FORMATS, Format.CSV, "toml writes a catalogue file that gbastd can load."
+        )
     ),
 )
 def export_command(
     *,
     filters: query.Filters,
-    ordering: Ordering,
-    fields: tuple[str, ...] | None,
-    fmt: Format,
+    listing: Listing,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
@@ -721,6 +725,7 @@ def export_command(
 
     Example: gbastd export --domain food --excel -o food.csv
     """
+    fmt, fields = listing.fmt, listing.fields
     if excel and fmt is not Format.CSV:
         raise typer.BadParameter(
             "--excel makes a CSV file; use it with --format csv.", param_hint="--excel"
@@ -731,7 +736,7 @@ def export_command(
         )
     with _user_errors():
         loaded = _load(catalogue_path)
-        selected = _order(query.select(loaded, filters, today=_today()), ordering)
+        selected = _order(query.select(loaded, filters, today=_today()), listing.ordering)
         if fmt is Format.TOML:
             content = to_toml(loaded, selected)
         else:
@@ -927,7 +932,7 @@ def import_command(
 
     with _user_errors():
         rows = sheets.read_rows(file, encoding=encoding)
-        tags = _tags(domain)
+        tags = _items(domain)
         report: list[edit.MergeReport] = []
 
         def apply(loaded: Catalogue) -> Catalogue:
