@@ -103,4 +103,4 @@ def test_interrupted_catalogue_write_leaves_the_previous_catalogue(
     result = runner.invoke(app, ["edit", "WQ1-9", "--set", "notes=changed", "-c", str(cat)])
     assert result.exit_code == 130
     assert cat.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cat.toml.lock", "cat.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.toml"]  # no lock file outlives the write

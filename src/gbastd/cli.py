@@ -746,8 +746,8 @@ def export_command(
                 content = to_csv(columns, rows, excel=excel)
             else:
                 content = ROW_WRITERS[fmt](columns, rows)
-        if output is None or str(output) == "-":
-            _emit(content)
+        if output is None or str(output) == "-" or store.is_standard_output(output):
+            _emit(content)  # -o /dev/stdout, /dev/fd/1: standard output, never replaced
             return
         store.write_atomically(output, content.encode("utf-8"), replace=force)
         sys.stderr.write(f"Wrote {len(selected)} standards to {output}.\n")

@@ -1,0 +1,119 @@
+"""What a person sees on a terminal of any width: nothing dropped, nothing cut, nothing obeyed."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.errors import MarkupError
+
+from gbastd import query, render
+from gbastd.fields import FIELDS, TABLE_COLUMNS
+from gbastd.records import Catalogue
+
+from .conftest import DATA, edited_mini
+from .test_streams import run_in_terminal
+
+TODAY = "2026-11-27"
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def draw(renderable: object, width: int) -> str:
+    screen = io.StringIO()
+    Console(file=screen, width=width, color_system=None, force_terminal=True).print(renderable)
+    return screen.getvalue()
+
+
+def unfolded(screen: str) -> str:
+    """The text with every line break and padding removed: what folding must keep whole."""
+    return re.sub(r"\s+", "", screen)
+
+
+def shown(value: str, screen: str) -> bool:
+    """Whether every character of ``value`` is on the screen, in order (a folded cell's
+    lines interleave with the cells beside it, but keep their order)."""
+    rest = iter(unfolded(screen))
+    return all(char in rest for char in unfolded(value))
+
+
+@pytest.mark.parametrize("width", [120, 100, 80, 60, 40, 30, 5])
+def test_list_drops_and_cuts_nothing_at_any_width(mini: Catalogue, width: int) -> None:
+    """Every id, code, title and date of every entry is on the screen; from 30 columns up,
+    ids, codes and dates stand whole on one line (text may fold, never vanish)."""
+    rows = query.rows(mini.standards, TABLE_COLUMNS, today=TODAY)
+    screen = draw(render.table(TABLE_COLUMNS, rows), width)
+    lines = screen.splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    values = [v for s in mini.standards for v in (s.gba_id, s.code, s.title_zh, s.listed) if v]
+    for value in values:
+        assert shown(value, screen), (width, value)
+    if width >= 30:
+        for standard in mini.standards:
+            for whole in (standard.gba_id, standard.code, standard.listed):
+                if whole:
+                    assert any(whole in line for line in lines), (width, whole)
+
+
+def test_a_wide_terminal_gets_a_table_and_a_narrow_one_blocks(mini: Catalogue) -> None:
+    """The table where it fits; one `field: value` block per entry where it does not."""
+    rows = query.rows(mini.standards, TABLE_COLUMNS, today=TODAY)
+    wide = draw(render.table(TABLE_COLUMNS, rows), 100)
+    narrow = draw(render.table(TABLE_COLUMNS, rows), 40)
+    assert "gba_id: " not in wide and wide.count("WQ 1-10") == 1
+    assert narrow.count("gba_id: ") == len(rows)
+    assert "gba_id: WQ 1-10\ncode: T/TEST 10-2022\n" in narrow
+
+
+@pytest.mark.parametrize("width", [100, 20, 8])
+def test_show_keeps_every_field_at_any_width(mini: Catalogue, width: int) -> None:
+    """Every field name and value of a record is on the screen, however narrow."""
+    (row,) = query.rows([mini.standards[1]], FIELDS, today=TODAY)
+    screen = draw(render.record(zip(FIELDS, row, strict=True), title="WQ 1-10"), width)
+    for name in FIELDS:
+        assert shown(name, screen), (width, name)
+    assert shown("测试龙舟数据规范", screen)
+
+
+HOSTILE_TITLE = "[link=https://evil.example]点我[/link]\x1b]0;pwned\x07\u202e"
+
+
+def test_data_is_text_never_markup_or_control(mini: Catalogue) -> None:
+    """A title made of rich markup, an OSC escape and a bidi override is shown as written,
+    escaped; a code '[/x]' does not crash the heading."""
+    hostile = mini.standards[0]._replace(title_zh=HOSTILE_TITLE, code="[/x]")
+    rows = query.rows([hostile], TABLE_COLUMNS, today=TODAY)
+    for renderable in (
+        render.table(TABLE_COLUMNS, rows),
+        render.record(zip(FIELDS, hostile, strict=True), title="[/x]" + HOSTILE_TITLE),
+    ):
+        for width in (100, 20):
+            try:
+                screen = draw(renderable, width)
+            except MarkupError as error:  # pragma: no cover - the failure this guards against
+                pytest.fail(f"data was read as markup: {error}")
+            assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
+            assert shown("[link=https://evil.example]点我[/link]", screen)
+            assert shown("\\x1b]0;pwned\\x07\\u202e", screen)
+
+
+@pytest.mark.parametrize("columns", ["60", "40", "30", "5"])
+def test_list_on_a_real_narrow_terminal(columns: str) -> None:
+    """Through a pseudo-terminal at COLUMNS=60/40/30/5: ids and titles all there."""
+    code, screen = run_in_terminal(
+        "list", "-c", str(DATA / "mini.toml"), env={"COLUMNS": columns, "NO_COLOR": "1"}
+    )
+    plain = _ESCAPES.sub("", screen)
+    assert code == 0
+    for value in ("WQ 1-9", "WQ 1-10", "测试米", "测试龙舟数据规范", "测试赛事志愿服务"):
+        assert shown(value, plain), (columns, value)
+
+
+def test_hostile_heading_through_show_on_a_terminal(tmp_path: Path) -> None:
+    """show on a real terminal: the heading (the entry's label) is text, not markup."""
+    catalogue = edited_mini(tmp_path / "cat.toml", ('"T/TEST 3-2024"', '"[/x]"'))
+    code, screen = run_in_terminal("show", "[/x]", "-c", str(catalogue), env={"NO_COLOR": "1"})
+    assert code == 0, screen
+    assert "[/x]" in screen and "MarkupError" not in screen
