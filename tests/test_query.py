@@ -167,3 +167,22 @@ def test_count_by_counts_each_tag_and_unknown_last(mini: Catalogue) -> None:
         ("2024", 1),
         (None, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("WQ 1-10x", "WQ 1-10"),  # a typo at the end
+        ("XWQ 1-9", "WQ 1-9"),  # a typo at the start
+        ("T/TEST 3-2025", "T/TEST 3-2024"),  # a wrong year
+        ("测试赛事志愿服", "测试赛事志愿服务"),  # part of a title
+        ("测试龍舟数据规笵", "WQ 1-10"),  # one wrong character, in the other script too
+    ],
+)
+def test_suggestions_find_near_misses_at_either_end(
+    mini: Catalogue, typed: str, meant: str
+) -> None:
+    """A mistyped key names what was meant, among keys that contain it or sort near it."""
+    with pytest.raises(StandardNotFound) as caught:
+        query.lookup(mini, typed)
+    assert meant in caught.value.suggestions

@@ -5,6 +5,7 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
@@ -141,17 +142,27 @@ def rows(
     return list(map(_reader(indices), standards))
 
 
-def _position(catalogue: Catalogue, key: str) -> int | None:
-    """Return the position of the one entry matching ``key``, or None.
+def _position(standards: Sequence[Standard], key: str, keys: KeyList) -> int | None:
+    """Return the position of the one entry matching ``key`` among ``keys``, or None.
 
     Raises:
         AmbiguousKey: more than one entry matches.
     """
-    standards = catalogue.standards
-    matches = _matches(standards, key)
+    wanted = text.key(key)
+    if not wanted:
+        return None
+    matches = list(dict.fromkeys(i for own, i in keys if own == wanted))  # an entry once
     if len(matches) > 1:
         raise AmbiguousKey(key, [standards[i].describe() for i in matches])
     return matches[0] if matches else None
+
+
+KeyList = list[tuple[str, int]]
+
+
+def _lookup_keys(standards: Sequence[Standard]) -> KeyList:
+    """Every lookup key of every entry, with the entry's position (made once per run)."""
+    return [(text.key(value), i) for i, s in enumerate(standards) for value in _keys_of(s)]
 
 
 def get(catalogue: Catalogue, key: str) -> Standard | None:
@@ -160,8 +171,9 @@ def get(catalogue: Catalogue, key: str) -> Standard | None:
     Raises:
         AmbiguousKey: more than one entry matches.
     """
-    position = _position(catalogue, key)
-    return None if position is None else catalogue.standards[position]
+    standards = catalogue.standards
+    position = _position(standards, key, _lookup_keys(standards))
+    return None if position is None else standards[position]
 
 
 def locate(catalogue: Catalogue, key: str) -> int:
@@ -172,22 +184,17 @@ def locate(catalogue: Catalogue, key: str) -> int:
         StandardNotFound: nothing matches; carries the closest keys as suggestions.
         AmbiguousKey: more than one entry matches.
     """
-    position = _position(catalogue, key)
+    standards = catalogue.standards
+    keys = _lookup_keys(standards)
+    position = _position(standards, key, keys)
     if position is None:
-        raise StandardNotFound(key, suggest(catalogue.standards, key))
+        raise StandardNotFound(key, _suggestions(standards, key, keys))
     return position
 
 
 def lookup(catalogue: Catalogue, key: str) -> Standard:
     """Return the one entry matching ``key``, as ``locate`` finds it."""
     return catalogue.standards[locate(catalogue, key)]
-
-
-def _matches(standards: Sequence[Standard], key: str) -> list[int]:
-    wanted = text.key(key)
-    if not wanted:
-        return []
-    return [i for i, s in enumerate(standards) if wanted in {text.key(v) for v in _keys_of(s)}]
 
 
 def _reader(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -209,14 +216,41 @@ def _keys_of(standard: Standard) -> list[str]:
 
 
 def suggest(standards: Sequence[Standard], key: str, limit: int = 5) -> list[str]:
-    """Return up to ``limit`` labels closest to ``key``: search hits first, then look-alikes."""
-    found = [s.label for s in search(standards, key)[:limit]]
+    """Return up to ``limit`` labels closest to ``key``: keys that contain it first, then
+    look-alikes.
+
+    Look-alikes are sought among the keys that sort next to the query, forwards and read
+    backwards (so a typo near either end still finds its neighbours), not among all keys:
+    difflib over every key of 100,000 entries took seconds.
+    """
+    return _suggestions(standards, key, _lookup_keys(standards), limit)
+
+
+def _suggestions(
+    standards: Sequence[Standard], key: str, keys: KeyList, limit: int = 5
+) -> list[str]:
+    wanted = text.key(key)
+    if not wanted:
+        return []
+    found = list(dict.fromkeys(i for own, i in keys if wanted in own))[:limit]
     if len(found) < limit:
-        by_key = {text.key(v): s.label for s in standards for v in _keys_of(s)}
-        for close in difflib.get_close_matches(text.key(key), list(by_key), n=limit, cutoff=0.6):
-            if by_key[close] not in found:
-                found.append(by_key[close])
-    return found[:limit]
+        owner = dict(keys)
+        forwards = sorted(owner)
+        backwards = sorted(own[::-1] for own in owner)
+        near = {*_around(forwards, wanted), *(k[::-1] for k in _around(backwards, wanted[::-1]))}
+        for close in difflib.get_close_matches(wanted, sorted(near), n=limit, cutoff=0.6):
+            if owner[close] not in found:
+                found.append(owner[close])
+    return [standards[i].label for i in found[:limit]]
+
+
+def _around(ordered: list[str], wanted: str) -> list[str]:
+    """The keys that sort nearest to ``wanted`` in ``ordered``, on both sides."""
+    spot = bisect.bisect_left(ordered, wanted)
+    return ordered[max(0, spot - _NEIGHBOURS) : spot + _NEIGHBOURS]
+
+
+_NEIGHBOURS = 64  # keys on each side of the query, in each order, that difflib compares
 
 
 # Points a query term earns by where it matches; an entry's score is the sum over terms.
