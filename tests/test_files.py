@@ -103,4 +103,5 @@ def test_interrupted_catalogue_write_leaves_the_previous_catalogue(
     result = runner.invoke(app, ["edit", "WQ1-9", "--set", "notes=changed", "-c", str(cat)])
     assert result.exit_code == 130
     assert cat.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.toml"]  # no lock file outlives the write
+    # nothing but the catalogue: no temporary, and no lock file outlives the write
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cat.toml"]

@@ -138,12 +138,15 @@ def _objects(columns: Sequence[str], rows: Iterable[Row]) -> Iterable[dict[str, 
 
 
 def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
-    """Return a JSON array of objects (UTF-8 text, Chinese unescaped)."""
+    """Return a JSON array of objects, one object per line (UTF-8 text, Chinese unescaped).
+
+    One compact object per line reads well, diffs line by line, and lets json use its C
+    encoder (indent= forces the pure-Python one, 3-4 times slower on a large catalogue).
+    """
     import json  # here, not at the top: the CSV and TSV paths never need it
 
-    return (
-        _json_text(json.dumps(list(_objects(columns, rows)), ensure_ascii=False, indent=2)) + "\n"
-    )
+    objects = ",\n".join(json.dumps(obj, ensure_ascii=False) for obj in _objects(columns, rows))
+    return _json_text(f"[\n{objects}\n]\n" if objects else "[]\n")
 
 
 def to_json_object(columns: Sequence[str], row: Row) -> str:
