@@ -42,54 +42,121 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert (result.returncode, result.stdout, result.stderr) == (0, b"code\nT/TEST 9-2022\n", b"")
 
 
-def test_reader_closing_the_pipe_is_quiet() -> None:
+def stream_env(unbuffered: bool, **extra: str) -> dict[str, str]:
+    """The environment of a real run: buffered streams, or raw ones (PYTHONUNBUFFERED=1)."""
+    env = {k: v for k, v in os.environ.items() if k not in {"GBASTD_CATALOGUE", "PYTHONUNBUFFERED"}}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+UNBUFFERED = pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])
+HAS_DEV_FULL = pytest.mark.skipif(
+    not Path("/dev/full").exists(), reason="this system has no /dev/full"
+)
+FULL_SENTENCE = b"Error: cannot write output: No space left on device.\n"
+
+
+def run_into_closed_pipe(*args: str, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run gbastd with stdout a pipe whose reader is already gone; return code and stderr."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "gbastd", *args],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    return result.returncode, result.stderr
+
+
+def run_into_dev_full(*args: str, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run gbastd with stdout /dev/full (every write fails: no space); return code, stderr."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "gbastd", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    return result.returncode, result.stderr
+
+
+@UNBUFFERED
+def test_reader_closing_the_pipe_is_quiet(unbuffered: bool) -> None:
     """When the reader has gone (head, less), gbastd stops silently with exit 141."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "gbastd", "list", "-c", MINI],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    ) as process:
-        assert process.stdout is not None and process.stderr is not None
-        process.stdout.close()  # before gbastd has written anything
-        stderr = process.stderr.read()
-        assert (process.wait(timeout=60), stderr) == (141, b"")
+    assert run_into_closed_pipe("list", "-c", MINI, env=stream_env(unbuffered)) == (141, b"")
 
 
-def test_pipe_into_head_prints_no_traceback() -> None:
+@UNBUFFERED
+def test_pipe_into_head_prints_no_traceback(unbuffered: bool) -> None:
     """gbastd list | head -1 prints the first line and nothing on stderr."""
     command = f"{sys.executable} -m gbastd list -c {MINI} | head -1"
-    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["sh", "-c", command],
+        capture_output=True,
+        env=stream_env(unbuffered),
+        timeout=60,
+        check=False,
+    )
     assert (result.stdout, result.stderr) == (
         b"gba_id\tcode\ttitle_zh\tdomains\tlisted\tstatus\n",
         b"",
     )
 
 
-def test_closed_stdout_is_one_sentence() -> None:
+@UNBUFFERED
+def test_closed_stdout_is_one_sentence(unbuffered: bool) -> None:
     """gbastd list >&- says why it cannot write and exits 1."""
     command = f"{sys.executable} -m gbastd list -c {MINI} >&-"
-    result = subprocess.run(["sh", "-c", command], capture_output=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["sh", "-c", command],
+        capture_output=True,
+        env=stream_env(unbuffered),
+        timeout=60,
+        check=False,
+    )
     assert (result.returncode, result.stderr) == (
         1,
         b"Error: cannot write output: standard output is closed.\n",
     )
 
 
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="this system has no /dev/full")
-def test_full_disk_is_one_sentence() -> None:
+@HAS_DEV_FULL
+@UNBUFFERED
+def test_full_disk_is_one_sentence(unbuffered: bool) -> None:
     """Writing to /dev/full reports the disk full and exits 1."""
-    with open("/dev/full", "wb") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "gbastd", "list", "-c", MINI],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        )
-    assert (result.returncode, result.stderr) == (
+    assert run_into_dev_full("list", "-c", MINI, env=stream_env(unbuffered)) == (
         1,
-        b"Error: cannot write output: No space left on device.\n",
+        FULL_SENTENCE,
     )
+
+
+@HAS_DEV_FULL
+@UNBUFFERED
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("show", "--help")])
+def test_help_and_version_into_a_full_disk_are_one_sentence(
+    unbuffered: bool, args: tuple[str, ...]
+) -> None:
+    """click writes the help itself; a failed write of it is reported as any data's."""
+    assert run_into_dev_full(*args, env=stream_env(unbuffered)) == (1, FULL_SENTENCE)
+
+
+@UNBUFFERED
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("show", "--help")])
+def test_help_and_version_into_a_closed_pipe_are_quiet(
+    unbuffered: bool, args: tuple[str, ...]
+) -> None:
+    """--help | (a reader that has gone) stops as quietly as data does: exit 141."""
+    assert run_into_closed_pipe(*args, env=stream_env(unbuffered)) == (141, b"")
 
 
 def test_terminal_gets_a_rich_table_with_colour() -> None:

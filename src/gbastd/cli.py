@@ -7,13 +7,15 @@ Exit codes: 0 success (an empty result included), 1 not found, invalid catalogue
 write, 2 usage error, 130 interrupted, 141 the reader of a pipe went away (as for cat or grep).
 """
 
+import codecs
 import functools
 import gc
 import inspect
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -420,8 +422,200 @@ def _user_errors() -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"Error: {message}\n")
+    _say(f"Error: {message}\n")
     raise typer.Exit(code)
+
+
+# ------------------------------------------------------------------ output and exit
+#
+# Data goes to stdout, every byte of it or one sentence and exit 1 (141, quietly, when the
+# reader has gone). Messages go to stderr and never decide the exit code: a closed or full
+# stderr loses the message, not the result. Both streams are UTF-8 whatever the locale.
+
+
+class _Failure:
+    """The first failed write of data to stdout, and the exit code it was reported as."""
+
+    error: OSError | None = None
+    code: int | None = None
+
+
+def _original_bytes(error: UnicodeError) -> tuple[str | bytes, int]:
+    """Write a surrogate escape (how Python keeps an undecodable byte of a file name or an
+    argument) as the byte it stands for, and anything else that UTF-8 cannot encode (a lone
+    surrogate) escaped: writing text never fails."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    if all("\udc80" <= character <= "\udcff" for character in chunk):
+        return bytes(ord(character) - 0xDC00 for character in chunk), error.end
+    return codecs.backslashreplace_errors(error)
+
+
+_TEXT_ERRORS = "gbastd-original-bytes"
+codecs.register_error(_TEXT_ERRORS, _original_bytes)
+
+
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write every byte of ``data`` to ``fd``.
+
+    One write may take only part: an unbuffered stream (PYTHONUNBUFFERED=1) writes once, and
+    a full non-blocking pipe (as Node.js spawns them) takes what fits or nothing (EAGAIN).
+    Loop, and wait until the descriptor can take more rather than spinning.
+    """
+    view = memoryview(data).cast("B")
+    while view:
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            _wait_writable(fd)
+            continue
+        view = view[written:]
+
+
+def _wait_writable(fd: int) -> None:
+    """Wait until a non-blocking ``fd`` can take more (or has failed, for the next write to
+    say how); imported only when a write would block."""
+    import select
+
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        poller.poll()
+    else:  # pragma: no cover - systems without poll
+        select.select([], [fd], [])
+
+
+class _DataOut(io.RawIOBase):
+    """Standard output under ``sys.stdout`` for whoever writes to it (click's help): every
+    byte is written, and a failure is remembered so that main() reports it once."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: Any) -> int:
+        try:
+            _write_all(self._fd, data)
+        except OSError as error:
+            _Failure.error = _Failure.error or error
+            raise
+        return len(memoryview(data).cast("B"))
+
+
+class _MessagesOut(_DataOut):
+    """Standard error under ``sys.stderr``: every byte if it can, and never an error."""
+
+    def write(self, data: Any) -> int:
+        with suppress(OSError, ValueError):
+            _write_all(self._fd, data)
+        return len(memoryview(data).cast("B"))
+
+
+def _standard_streams() -> None:
+    """Put UTF-8 text streams that write every byte over the process's stdout and stderr.
+
+    Python picks the locale's encoding (ASCII under LC_ALL=C, or what PYTHONIOENCODING says)
+    and, with PYTHONUNBUFFERED=1, writes to a raw file that may take only part of a write.
+    A closed stream (``>&-``) stays None: its descriptor may since name some other file.
+    """
+    for name, raw_type, buffered in (("stdout", _DataOut, True), ("stderr", _MessagesOut, False)):
+        stream = getattr(sys, name)
+        if stream is None or stream is not getattr(sys, f"__{name}__"):
+            continue
+        try:
+            stream.flush()
+            fd = stream.fileno()
+        except (OSError, ValueError):
+            continue
+        raw = raw_type(fd)
+        setattr(
+            sys,
+            name,
+            io.TextIOWrapper(
+                io.BufferedWriter(raw) if buffered else raw,
+                encoding="utf-8",
+                errors=_TEXT_ERRORS,
+                write_through=not buffered,
+            ),
+        )
+
+
+def _utf8_arguments(args: list[str]) -> list[str]:
+    """Arguments decoded as UTF-8, whatever the locale.
+
+    Where the file system encoding is not UTF-8 (LC_ALL=C with PYTHONUTF8=0), Python gives
+    non-ASCII arguments as surrogate escapes of their bytes; decode those bytes as UTF-8. A
+    file name (an existing file, or the one --output names) keeps the form Python gave it:
+    decoded, it could not be encoded back to open the file.
+    """
+    if sys.getfilesystemencoding() == "utf-8":
+        return args
+    decoded = []
+    previous = ""
+    for arg in args:
+        keep = (
+            arg.isascii()
+            or previous in ("-o", "--output")
+            or arg.startswith("--output=")
+            or os.path.lexists(arg)
+        )
+        decoded.append(arg if keep else os.fsencode(arg).decode("utf-8", "surrogateescape"))
+        previous = arg
+    return decoded
+
+
+def _output_failed(error: OSError) -> int:
+    """Report a failed write of data once, and return the exit code: 141 and nothing said when
+    the reader has gone (as cat or grep), else one sentence and 1."""
+    if _Failure.code is None:
+        _Failure.error = _Failure.error or error
+        if isinstance(error, BrokenPipeError):
+            # Send what is still buffered nowhere, so that no later flush meets the same pipe.
+            with suppress(AttributeError, OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            _Failure.code = EXIT_BROKEN_PIPE
+        else:
+            _say(f"Error: cannot write output: {error.strerror or error}.\n")
+            _Failure.code = 1
+    return _Failure.code
+
+
+def _say(message: str) -> None:
+    """Write a message to stderr, with control characters in it shown escaped (line ends
+    kept); a closed or full stderr loses the message, never changes the outcome."""
+    _stderr(_escaped_lines(message))
+
+
+def _escaped_lines(text: str) -> str:
+    """``text`` with control characters and bidirectional overrides escaped (``\\x1b``) in
+    each line, so that a report built from a catalogue or an argument cannot drive the
+    terminal, and its line ends stay line ends."""
+    from gbastd.text import escape_controls
+
+    return "\n".join(escape_controls(line) for line in text.split("\n"))
+
+
+def _stderr(text: str) -> None:
+    """Write ``text`` to stderr as it is (the progress line's own escape codes), ignoring
+    failure."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    with suppress(OSError, ValueError):
+        stream.write(text)
+        stream.flush()
 
 
 def _stdout_is_terminal() -> bool:
@@ -429,37 +623,46 @@ def _stdout_is_terminal() -> bool:
 
 
 def _emit(text: str) -> None:
-    """Write data to stdout as UTF-8, whatever the locale; handle closed and full outputs."""
+    """Write data to stdout as UTF-8, every byte of it, whatever the locale and whether the
+    stream is buffered or the pipe non-blocking; report a closed or full output."""
     if sys.stdout is None:
         _fail("cannot write output: standard output is closed.", 1)
+    data = text.encode("utf-8", _TEXT_ERRORS)
     try:
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:
-            sys.stdout.write(text)
+        sys.stdout.flush()  # what others wrote first goes first
+        try:
+            fd = sys.stdout.fileno()
+        except (OSError, ValueError):  # a stream without a descriptor (a test's capture)
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:
+                sys.stdout.write(text)
+            else:
+                buffer.write(data)
+            sys.stdout.flush()
         else:
-            buffer.write(text.encode("utf-8"))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader (head, less) has gone: stop quietly, and keep Python's shutdown flush from
-        # complaining about the same closed pipe.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+            _write_all(fd, data)
     except OSError as error:
-        _fail(f"cannot write output: {error.strerror or error}.", 1)
+        raise typer.Exit(_output_failed(error)) from None
 
 
-def _print(*renderables: "RenderableType") -> None:
-    """Print rich renderables to the terminal (NO_COLOR is honoured by rich)."""
+def _print(*renderables: "RenderableType | str") -> None:
+    """Print rich renderables to the terminal (NO_COLOR is honoured by rich); a plain string
+    is text, with control characters escaped, never markup."""
     from rich.console import Console
+    from rich.text import Text
 
-    Console(highlight=False).print(*renderables)
+    from gbastd.text import escape_controls
+
+    console = Console(highlight=False, markup=False)
+    with console.capture() as captured:
+        console.print(*(Text(escape_controls(r)) if isinstance(r, str) else r for r in renderables))
+    _emit(captured.get())
 
 
 def _note(message: str) -> None:
     """A message for a person at a terminal, on stderr; silent in pipes."""
     if _stdout_is_terminal():
-        sys.stderr.write(message + "\n")
+        _say(message + "\n")
 
 
 def _today() -> str:
@@ -486,14 +689,12 @@ class _TerminalProgress:
             text = f"gbastd: reading the changed catalogue ({total / 1e6:.1f} MB)…"
         else:
             text = f"gbastd: validating {done:,} of {total:,} entries…"
-        sys.stderr.write("\r\x1b[K" + text)
-        sys.stderr.flush()
+        _stderr("\r\x1b[K" + text)
         self.shown = True
 
     def clear(self) -> None:
         if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
+            _stderr("\r\x1b[K")
 
 
 def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
@@ -750,7 +951,7 @@ def export_command(
             _emit(content)  # -o /dev/stdout, /dev/fd/1: standard output, never replaced
             return
         store.write_atomically(output, content.encode("utf-8"), replace=force)
-        sys.stderr.write(f"Wrote {len(selected)} standards to {output}.\n")
+        _say(f"Wrote {len(selected)} standards to {output}.\n")
 
 
 @app.command("validate")
@@ -780,12 +981,12 @@ def validate_command(
         try:
             loaded = catalogue.load(path)
         except CatalogueInvalid as error:
-            _emit("\n".join(error.lines()) + "\n")
+            _emit(_escaped_lines("\n".join(error.lines())) + "\n")
             _fail(str(error) + ".", 1)
         if fix_format:
             with store.locked(store.target(path)):
                 if store.write(path, catalogue.load(path)):
-                    sys.stderr.write(f"Rewrote {path} in canonical form.\n")
+                    _say(f"Rewrote {path} in canonical form.\n")
         elif check_format and not store.is_canonical(path, loaded):
             _fail(
                 f"{path} is valid but not in canonical form; "
@@ -812,12 +1013,12 @@ def _change(
         difference = edit.diff(before, after)
         if dry_run:
             _emit(diff_text(difference))
-            sys.stderr.write("Dry run: nothing was written.\n")
+            _say("Dry run: nothing was written.\n")
             return before, after
         written = store.write(path, after)
     if _stdout_is_terminal():
         _emit(diff_text(difference))
-    sys.stderr.write(f"Wrote {path}.\n" if written else f"{path} is unchanged.\n")
+    _say(f"Wrote {path}.\n" if written else f"{path} is unchanged.\n")
     return before, after
 
 
@@ -947,11 +1148,11 @@ def import_command(
         (outcome,) = report
         for conflict in outcome.conflicts:
             kept = "replaced" if overwrite else "kept"
-            sys.stderr.write(
+            _say(
                 f"Conflict: {conflict.entry}: {conflict.field}: catalogue has "
                 f"{conflict.current!r}, the list has {conflict.incoming!r} ({kept}).\n"
             )
-        sys.stderr.write(
+        _say(
             f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
             f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
         )
@@ -1018,7 +1219,8 @@ def _app_for(args: Sequence[str]) -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the command line; no Python traceback ever reaches the user."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    _standard_streams()
+    args = _utf8_arguments(sys.argv[1:]) if argv is None else list(argv)
     # A short-lived process that makes no reference cycles worth collecting: the collector
     # would only walk a large catalogue's records again and again.
     gc.disable()
@@ -1028,13 +1230,14 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:
-        sys.stderr.write("Interrupted.\n")
+        _say("Interrupted.\n")
         code = 130
     except Exception as error:  # the last line of defence: one sentence, not a traceback
-        sys.stderr.write(
-            f"Error: internal error ({type(error).__name__}: {error}); please report it.\n"
-        )
+        if not (isinstance(error, OSError) and _Failure.error is not None):
+            _say(f"Error: internal error ({type(error).__name__}: {error}); please report it.\n")
         code = 1
+    if _Failure.error is not None:  # stdout failed where click wrote (help): say so once
+        code = _output_failed(_Failure.error)
     _exit(code)
 
 
@@ -1043,11 +1246,17 @@ def _exit(code: int) -> NoReturn:
 
     Freeing a large loaded catalogue object by object takes longer than the command itself
     (about 70 ms for 100,000 entries); the operating system reclaims the memory at once.
+    Only data decides the exit code: a stdout that fails now is reported as any failed write
+    of data; a stderr that fails loses a message, nothing more.
     """
-    for stream in (sys.stdout, sys.stderr):
+    if sys.stdout is not None and _Failure.code is None:
         try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
+            sys.stdout.flush()
+        except OSError as error:
+            code = _output_failed(error)
+        except ValueError:  # closed under us
             code = code or 1
+    if sys.stderr is not None:
+        with suppress(OSError, ValueError):
+            sys.stderr.flush()
     os._exit(code)
