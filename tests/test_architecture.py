@@ -26,8 +26,8 @@ LAYERS: list[set[str]] = [
     {"catalogue"},
     {"query", "document"},
     {"edit"},
-    {"formats", "sheets"},
-    {"render", "store"},
+    {"formats", "sheets", "layout"},  # layout: headers in three languages, the official layout
+    {"render", "store", "xlsx", "sqlite_export", "report"},
     {"cli"},
     {"__init__", "__main__"},
 ]
@@ -39,7 +39,8 @@ THIRD_PARTY: dict[str, set[str]] = {
     "rich": {"render", "cli"},  # render builds renderables; cli prints them on a terminal
     "pydantic": {"model"},
     "tomli_w": {"formats"},
-    "openpyxl": {"sheets"},
+    "openpyxl": {"sheets", "xlsx"},  # reading workbooks, and writing them
+    "jinja2": {"report"},
     "tomli": {"catalogue"},
 }
 

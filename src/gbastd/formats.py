@@ -35,7 +35,8 @@ Row = Sequence[Any]
 
 class Format(StrEnum):
     """Every output format; each command offers a subset. ``table`` is a rich table on a
-    terminal and plain TSV elsewhere; ``text`` is the line format of ``diff``."""
+    terminal and plain TSV elsewhere; ``text`` is the line format of ``diff``; the last three
+    are written by their own modules, which import their libraries only when used."""
 
     TABLE = "table"
     TSV = "tsv"
@@ -45,6 +46,9 @@ class Format(StrEnum):
     MD = "md"
     TOML = "toml"
     TEXT = "text"
+    XLSX = "xlsx"  # an Excel workbook (xlsx.py)
+    SQLITE = "sqlite"  # a SQLite database (sqlite_export.py)
+    HTML = "html"  # the one-file report (report.py)
 
 
 def cell(value: Any) -> str:
