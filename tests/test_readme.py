@@ -54,6 +54,10 @@ NOT_RUN: dict[str, str] = {
     ),
     "bash bench/run.sh": "the benchmark: about 15 minutes, installs Debian packages",
     "git diff data/standards.toml": "git, not gbastd: the scratch directory is not a repository",
+    "datasette gbastd.db": (
+        "a server, not a dependency: tests/test_reports.py runs the facet and full-text queries "
+        "on the exported database with sqlite3"
+    ),
 }
 
 # Programs that README commands pipe into, and the Debian package that has each (.ci/run

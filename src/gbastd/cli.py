@@ -27,7 +27,8 @@ from gbastd import catalogue, query, store
 from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, InvalidValue, UnknownField
 from gbastd.fields import ENTRY_FIELDS, FIELDS, TABLE_COLUMNS, Field, Kind, is_list
-from gbastd.formats import ROW_WRITERS, Format, json_value, to_csv, to_json_object, to_toml
+from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_json_object, to_toml
+from gbastd.layout import Headers, Layout
 from gbastd.records import Catalogue, Standard, Status
 
 if TYPE_CHECKING:
@@ -45,7 +46,17 @@ _APP_SETTINGS: dict[str, Any] = {
 app = typer.Typer(**_APP_SETTINGS)
 
 LIST_FORMATS = (Format.TABLE, Format.TSV, Format.CSV, Format.JSON, Format.JSONL, Format.MD)
-EXPORT_FORMATS = (Format.CSV, Format.TSV, Format.JSON, Format.JSONL, Format.TOML, Format.MD)
+EXPORT_FORMATS = (
+    Format.CSV,
+    Format.TSV,
+    Format.JSON,
+    Format.JSONL,
+    Format.MD,
+    Format.XLSX,
+    Format.TOML,
+    Format.SQLITE,
+    Format.HTML,
+)
 DIFF_FORMATS = (Format.TEXT, Format.JSON)
 
 
@@ -247,18 +258,20 @@ FIELD_CHOICE = Bundle(
 )
 
 
-def _format_bundle(choices: Sequence[Format], default: Format, help_text: str) -> Bundle:
-    """The --format option of a command that offers ``choices`` of the one Format enum."""
+def _format_bundle(choices: Sequence[Format], default: Format | None, help_text: str) -> Bundle:
+    """The --format option of a command that offers ``choices`` of the one Format enum; with
+    no ``default``, a format not given is None (export: the output file's extension decides)."""
+    choice = _choice([str(choice) for choice in choices])
     option = _option(
         "fmt",
-        _choice([str(choice) for choice in choices]),
-        str(default),
+        choice if default is not None else choice | None,
+        None if default is None else str(default),
         "--format",
         "-f",
         case_sensitive=False,
         help=help_text,
     )
-    return Bundle((option,), lambda fmt: Format(fmt.lower()))
+    return Bundle((option,), lambda fmt: None if fmt is None else Format(fmt.lower()))
 
 
 LIST_FORMAT = _format_bundle(
@@ -892,66 +905,337 @@ def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
     return f"{catalogued} of {published} listed items catalogued{when}."
 
 
+# ------------------------------------------------------------------ export and report
+#
+# The format of a file follows its name: -o food.xlsx writes a workbook, and a --format that
+# contradicts the name, or a name that says nothing without --format, is a usage error, so that
+# no file is ever named for one format and holds another.
+
+EXTENSIONS: dict[str, Format] = {
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".json": Format.JSON,
+    ".jsonl": Format.JSONL,
+    ".md": Format.MD,
+    ".toml": Format.TOML,
+    ".xlsx": Format.XLSX,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".db": Format.SQLITE,
+    ".sqlite": Format.SQLITE,
+}
+BINARY_FORMATS = frozenset({Format.XLSX, Format.SQLITE})
+WHOLE_CATALOGUE = frozenset({Format.TOML, Format.SQLITE})
+"""Formats that hold whole entries and the catalogue's metadata: no --fields, --headers or
+--layout."""
+
+
+def _headers_option(help_text: str) -> Any:
+    return typer.Option("--headers", case_sensitive=False, help=help_text)
+
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of stdout; its extension chooses the "
+        "format (.csv .tsv .json .jsonl .md .toml .xlsx .html .db .sqlite).",
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output file.")]
+
+
+def _usage(message: str, option: str) -> NoReturn:
+    raise typer.BadParameter(message, param_hint=f"'{option}'")
+
+
+def _is_stream(path: Path) -> bool:
+    """Tell whether ``path`` is standard output, a pipe or a device (``/dev/null``): a
+    destination written through, whose name says nothing of a format."""
+    if store.is_standard_output(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    import stat
+
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def _output_format(output: Path | None, given: Format | None, *, excel: bool) -> Format:
+    """The format to write: the output file's extension, which --format (or --excel) must not
+    contradict; else --format; else CSV (to stdout, a pipe or a device)."""
+    if excel and given not in (None, Format.CSV):
+        _usage("--excel makes a CSV file; use it with --format csv.", "--excel")
+    wanted = Format.CSV if excel else given
+    if output is None or str(output) == "-":
+        return wanted or Format.CSV
+    named = EXTENSIONS.get(output.suffix.lower())
+    if named is not None:
+        if wanted is not None and wanted is not named:
+            option = "--excel" if excel else "--format"
+            _usage(
+                f"{output} is named for {named} but {option} asks for {wanted}; "
+                f"name the file .{wanted if wanted is not Format.SQLITE else 'db'} "
+                "or drop the option.",
+                option,
+            )
+        return named
+    if wanted is None:
+        if _is_stream(output) or os.path.isdir(output):  # a directory: refused when written
+            return Format.CSV
+        known = " ".join(EXTENSIONS)
+        _usage(
+            f"cannot tell the format of {output} from its name; name it {known} or add --format.",
+            "--output",
+        )
+    return wanted
+
+
+def _to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-" or store.is_standard_output(output)
+
+
+def _check_binary_destination(fmt: Format, output: Path | None) -> None:
+    if fmt in BINARY_FORMATS and _to_stdout(output) and _stdout_is_terminal():
+        extension = "db" if fmt is Format.SQLITE else str(fmt)
+        _usage(
+            f"a {fmt} file is binary and would garble the terminal; write it with "
+            f"-o FILE.{extension}, or redirect it (> FILE.{extension}).",
+            "--format",
+        )
+
+
+def _emit_bytes(data: bytes) -> None:
+    """Write binary data (a workbook, a database) to stdout, every byte of it."""
+    if sys.stdout is None:
+        _fail("cannot write output: standard output is closed.", 1)
+    try:
+        sys.stdout.flush()
+        try:
+            fd = sys.stdout.fileno()
+        except (OSError, ValueError):  # a stream without a descriptor (a test's capture)
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            _write_all(fd, data)
+    except OSError as error:
+        raise typer.Exit(_output_failed(error)) from None
+
+
+def _deliver(content: str | bytes, output: Path | None, force: bool, what: str) -> None:
+    """Write to stdout or, atomically, to ``output``; then say what was written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if _to_stdout(output):  # -o /dev/stdout, /dev/fd/1: standard output, never replaced
+        if isinstance(content, str):
+            _emit(content)
+        else:
+            _emit_bytes(data)
+        return
+    assert output is not None
+    store.write_atomically(output, data, replace=force)
+    _say(f"Wrote {what} to {output}.\n")
+
+
+def _filters_text(filters: query.Filters) -> str:
+    """The filters as the options that give them (``--domain food --year 2023``)."""
+    parts = []
+    for name, value in filters._asdict().items():
+        if value is None or value == ():
+            continue
+        shown = ",".join(value) if isinstance(value, tuple) else str(value)
+        option = "--domain" if name == "domains" else f"--{name}"
+        parts.append(f"{option} {shown}")
+    return " ".join(parts)
+
+
+def _description(
+    loaded: Catalogue, selected: Sequence[Standard], filters: query.Filters, headers: Headers
+) -> list[tuple[str, str]]:
+    from gbastd import layout
+
+    return layout.about(
+        loaded.info,
+        len(loaded.standards),
+        len(selected),
+        filters=_filters_text(filters),
+        version=__version__,
+        today=_today(),
+        headers=headers,
+    )
+
+
 @app.command("export")
 @_with(
     filters=_filter_bundle(with_search=True),
-    listing=_listing_bundle(
-        _format_bundle(
-            EXPORT_FORMATS, Format.CSV, "toml writes a catalogue file that gbastd can load."
-        )
+    ordering=ORDERING,
+    fields=FIELD_CHOICE,
+    fmt=_format_bundle(
+        EXPORT_FORMATS,
+        None,
+        "Default: from -o FILE's extension, else csv. toml writes a catalogue file that gbastd "
+        "can load; sqlite a database for Datasette; html the report.",
     ),
 )
 def export_command(
     *,
     filters: query.Filters,
-    listing: Listing,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing output file.")
-    ] = False,
+    ordering: Ordering,
+    fields: tuple[str, ...] | None,
+    fmt: Format | None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     excel: Annotated[
         bool,
         typer.Option(
             "--excel", help="CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised."
         ),
     ] = False,
+    headers: Annotated[
+        Headers,
+        _headers_option("Column headers: schema keys, or field labels in zh, zh-hant or en."),
+    ] = Headers.KEYS,
+    layout_choice: Annotated[
+        Layout,
+        typer.Option(
+            "--layout",
+            case_sensitive=False,
+            help="official: exactly the published list's five columns (序号, 识别号, 标准编号, "
+            "标准名称, 发布单位), numbered, in identifier order.",
+        ),
+    ] = Layout.FIELDS,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Export standards to stdout or a file.
 
-    CSV, TSV, JSON, JSON Lines, TOML (a loadable catalogue) or Markdown.
+    CSV, TSV, JSON, JSON Lines, Markdown, XLSX, TOML (a loadable catalogue), SQLite (for
+    Datasette) or the HTML report; -o FILE's extension chooses the format.
 
-    Example: gbastd export --domain food --excel -o food.csv
+    Example: gbastd export --domain food -o food.xlsx
     """
-    fmt, fields = listing.fmt, listing.fields
-    if excel and fmt is not Format.CSV:
-        raise typer.BadParameter(
-            "--excel makes a CSV file; use it with --format csv.", param_hint="--excel"
-        )
-    if fields is not None and fmt is Format.TOML:
-        raise typer.BadParameter(
-            "a TOML export is a whole catalogue; drop --fields.", param_hint="--fields"
-        )
+    fmt = _output_format(output, fmt, excel=excel)
+    official = layout_choice is Layout.OFFICIAL
+    if fmt in WHOLE_CATALOGUE:
+        for given, option in (
+            (fields is not None, "--fields"),
+            (headers is not Headers.KEYS, "--headers"),
+            (official, "--layout"),
+        ):
+            if given:
+                name = "TOML" if fmt is Format.TOML else "SQLite"
+                _usage(f"a {name} export is a whole catalogue; drop {option}.", option)
+    if official and fmt is Format.HTML:
+        _usage("the report has its own layout; drop --layout.", "--layout")
+    if official and fields is not None:
+        _usage("the official layout has its own five columns; drop --fields.", "--fields")
+    if official and (ordering.sort is not None or ordering.reverse):
+        _usage("the official layout keeps identifier order; drop --sort and --reverse.", "--sort")
+    _check_binary_destination(fmt, output)
     with _user_errors():
         loaded = _load(catalogue_path)
-        selected = _order(query.select(loaded, filters, today=_today()), listing.ordering)
-        if fmt is Format.TOML:
-            content = to_toml(loaded, selected)
+        selected = query.select(loaded, filters, today=_today())
+        if official:
+            selected = store.canonical_order(selected)[: ordering.limit]
         else:
-            columns = fields or FIELDS
-            rows = query.rows(selected, columns, today=_today())
-            if fmt is Format.CSV:
-                content = to_csv(columns, rows, excel=excel)
-            else:
-                content = ROW_WRITERS[fmt](columns, rows)
-        if output is None or str(output) == "-" or store.is_standard_output(output):
-            _emit(content)  # -o /dev/stdout, /dev/fd/1: standard output, never replaced
-            return
-        store.write_atomically(output, content.encode("utf-8"), replace=force)
-        _say(f"Wrote {len(selected)} standards to {output}.\n")
+            selected = _order(selected, ordering)
+        content = _export_content(
+            fmt, loaded, selected, filters, fields, headers, official=official, excel=excel
+        )
+        _deliver(content, output, force, f"{len(selected)} standards")
+
+
+def _export_content(
+    fmt: Format,
+    loaded: Catalogue,
+    selected: list[Standard],
+    filters: query.Filters,
+    fields: tuple[str, ...] | None,
+    headers: Headers,
+    *,
+    official: bool,
+    excel: bool,
+) -> str | bytes:
+    from gbastd import layout
+
+    today = _today()
+    if fmt is Format.TOML:
+        return to_toml(loaded, selected)
+    if fmt is Format.SQLITE:
+        from gbastd import sqlite_export
+
+        about = [("exported_with", f"gbastd {__version__}"), ("filters", _filters_text(filters))]
+        return sqlite_export.to_sqlite(loaded, selected, today=today, about=about)
+    if fmt is Format.HTML:
+        return _report(loaded, selected, filters, headers, fields)
+    if official:
+        table = layout.official_table(selected, today=today)
+    else:
+        table = layout.entries_table(selected, fields or FIELDS, headers, today=today)
+    if fmt is Format.XLSX:
+        from gbastd import xlsx
+
+        description = _description(loaded, selected, filters, headers)
+        return xlsx.to_xlsx(table.headers, table.fields, table.rows, description)
+    if fmt is Format.CSV:
+        rows = table.rows
+        if headers is not Headers.KEYS:  # to_csv joins lists in the columns it knows by key
+            rows = [tuple(cell(v) if isinstance(v, tuple) else v for v in row) for row in rows]
+        return to_csv(table.headers, rows, excel=excel)
+    return ROW_WRITERS[fmt](table.headers, table.rows)
+
+
+def _report(
+    loaded: Catalogue,
+    selected: list[Standard],
+    filters: query.Filters,
+    headers: Headers,
+    fields: tuple[str, ...] | None,
+) -> str:
+    from gbastd import report
+
+    return report.to_html(
+        loaded,
+        selected,
+        today=_today(),
+        headers=headers,
+        columns=fields or report.DEFAULT_COLUMNS,
+        filters=_filters_text(filters),
+        version=__version__,
+    )
+
+
+@app.command("report")
+@_with(filters=_filter_bundle(with_search=True), fields=FIELD_CHOICE)
+def report_command(
+    *,
+    filters: query.Filters,
+    fields: tuple[str, ...] | None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    headers: Annotated[
+        Headers,
+        _headers_option("Language of the report's labels and column headers (keys: English)."),
+    ] = Headers.ZH,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
+    """Write a one-file HTML report: coverage, charts and a table of the entries.
+
+    Works offline and loads nothing from anywhere; the table sorts and filters with
+    JavaScript and reads as a plain table without it. Takes the same filters as list.
+
+    Example: gbastd report --domain food -o food.html
+    """
+    if output is not None and not _to_stdout(output):
+        named = EXTENSIONS.get(output.suffix.lower())
+        if named is not Format.HTML and not _is_stream(output):
+            _usage(f"the report is HTML; name the file .html, not {output}.", "--output")
+    with _user_errors():
+        loaded = _load(catalogue_path)
+        selected = store.canonical_order(query.select(loaded, filters, today=_today()))
+        content = _report(loaded, selected, filters, headers, fields)
+        _deliver(content, output, force, f"a report of {len(selected)} standards")
 
 
 @app.command("validate")
