@@ -99,9 +99,9 @@ def test_data_is_text_never_markup_or_control(mini: Catalogue) -> None:
             assert shown("\\x1b]0;pwned\\x07\\u202e", screen)
 
 
-@pytest.mark.parametrize("columns", ["60", "40", "30", "5"])
+@pytest.mark.parametrize("columns", ["60", "40", "30", "5", "0"])
 def test_list_on_a_real_narrow_terminal(columns: str) -> None:
-    """Through a pseudo-terminal at COLUMNS=60/40/30/5: ids and titles all there."""
+    """Through a pseudo-terminal at COLUMNS=60/40/30/5/0: ids and titles all there."""
     code, screen = run_in_terminal(
         "list", "-c", str(DATA / "mini.toml"), env={"COLUMNS": columns, "NO_COLOR": "1"}
     )

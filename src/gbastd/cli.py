@@ -667,6 +667,10 @@ def _print(*renderables: "RenderableType | str") -> None:
     from gbastd.text import escape_controls
 
     console = Console(highlight=False, markup=False)
+    if console.width < 1:  # rich takes COLUMNS=0 literally and would draw nothing
+        import shutil  # asks the terminal itself when COLUMNS is not a positive number
+
+        console = Console(highlight=False, markup=False, width=shutil.get_terminal_size().columns)
     with console.capture() as captured:
         console.print(*(Text(escape_controls(r)) if isinstance(r, str) else r for r in renderables))
     _emit(captured.get())
