@@ -64,7 +64,12 @@ def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Pat
     food = run("-m", "gbastd", "list", "--domain", "food", check=False)
     assert food.returncode == 0, food.stderr
     assert food.stdout.splitlines()[1] == "WQ 1-8\tT/GBAS 6-2022\t丝苗米\tfood\t2023-04-24\t"
-    for args in (["validate"], ["stats"], ["export", "-f", "toml", "-o", str(outside / "x.toml")]):
+    for args in (
+        ["validate"],
+        ["stats"],
+        ["export", "-f", "toml", "-o", str(outside / "x.toml")],
+        ["report", "-o", str(outside / "r.html")],  # the template ships with the package
+    ):
         run("-m", "gbastd", *args)
     installed_after = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
     assert installed_after == installed_before  # nothing is ever written into the package

@@ -452,3 +452,38 @@ def test_sqlite_takes_the_filters(runner: CliRunner, tmp_path: Path) -> None:
         dict(db.execute("SELECT key, value FROM catalogue").fetchall())["filters"]
         == "--domain food"
     )
+
+
+# stats --chart
+
+
+def test_stats_chart_on_a_terminal(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bars by domain, batch, year and status; labels aligned by display width, so every bar
+    starts in the same column whether its label is Chinese or not; unknown shown as such."""
+    from rich.cells import cell_len
+
+    monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
+    result = run(runner, DATA / "mini.toml", "stats", "--chart")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "4 of 10 listed items catalogued (official total as of 2026-01-14)."
+    for title in ("by domain", "by batch", "by year", "by status"):
+        assert title in lines
+    start = lines.index("by domain") + 1
+    domain = lines[start : start + 3]
+    assert [line.split("█")[0].strip() for line in domain] == [
+        "data 数据",
+        "food 食品",
+        "sports 体育",
+    ]
+    assert len({cell_len(line.split("█")[0]) for line in domain}) == 1
+    assert domain[1].endswith("█ 2") and domain[0].endswith(" 1")
+    assert any(line.startswith("unknown ") for line in lines)
+    assert all(cell_len(line) <= 100 for line in lines)
+
+
+def test_stats_chart_in_a_pipe_is_todays_tsv(runner: CliRunner) -> None:
+    plain = run(runner, DATA / "mini.toml", "stats")
+    charted = run(runner, DATA / "mini.toml", "stats", "--chart")
+    assert charted.exit_code == 0 and charted.stdout == plain.stdout
+    assert plain.stdout.startswith("dimension\tvalue\tcount\n")

@@ -850,12 +850,22 @@ def domains_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None
 
 @app.command("stats")
 @_with(fmt=LIST_FORMAT)
-def stats_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
+def stats_command(
+    *,
+    fmt: Format,
+    chart: Annotated[
+        bool,
+        typer.Option(
+            "--chart", help="On a terminal, bars by domain, batch, year and status (pipes: TSV)."
+        ),
+    ] = False,
+    catalogue_path: CatalogueOpt = None,
+) -> None:
     """Count entries and report coverage of the official list.
 
     Counts by domain, batch, year and status, and compares with the published total.
 
-    Example: gbastd stats
+    Example: gbastd stats --chart
     """
     with _user_errors():
         loaded = _load(catalogue_path)
@@ -880,6 +890,9 @@ def stats_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
         if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
+            if chart:
+                _print(coverage, *_charts(loaded, breakdown))
+                return
             tables = [render.table((dim, "entries"), pairs) for dim, pairs in breakdown.items()]
             _print(coverage, *tables)
         elif fmt is Format.JSON:
@@ -900,6 +913,23 @@ def stats_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
             )
         else:
             _emit(ROW_WRITERS[fmt](("dimension", "value", "count"), rows))
+
+
+def _charts(loaded: Catalogue, breakdown: dict[str, list[tuple[Any, int]]]) -> list[Any]:
+    """Bar charts of the breakdown: domains by tag and Chinese label, unknowns as unknown."""
+    from gbastd import render
+
+    def name(dimension: str, value: Any) -> str:
+        if value is None:
+            return query.UNKNOWN
+        if dimension == "domain" and value in loaded.domains:
+            return f"{value} {loaded.domains[value].zh}"
+        return str(value)
+
+    return [
+        render.BarChart(f"by {dimension}", [(name(dimension, v), n, v is None) for v, n in pairs])
+        for dimension, pairs in breakdown.items()
+    ]
 
 
 def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:

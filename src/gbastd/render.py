@@ -135,3 +135,41 @@ def _shown(value: Any) -> Any:
 def record(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Record:
     """Return one record (field, value pairs) for the terminal, headed by ``title``."""
     return Record(pairs, title)
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def _bar(length: float) -> str:
+    """A horizontal bar ``length`` cells long, to an eighth of a cell."""
+    whole, part = divmod(round(length * 8), 8)
+    return "█" * whole + (_EIGHTHS[part] if part else "")
+
+
+class BarChart:
+    """Horizontal bars of counts under a heading, labels right-aligned by display width (a
+    Chinese character takes two cells), bars scaled to the terminal's width; an unknown
+    value's bar is dim."""
+
+    def __init__(self, title: str, bars: Sequence[tuple[str, int, bool]]) -> None:
+        self.title = title
+        self.bars = [(escape_controls(label), count, unknown) for label, count, unknown in bars]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text("")
+        yield Text(self.title, style="bold")
+        if not self.bars:
+            yield Text("—", style="dim")
+            return
+        label_width = max(cell_len(label) for label, _, _ in self.bars)
+        count_width = max(len(str(count)) for _, count, _ in self.bars)
+        room = max(options.max_width - label_width - count_width - 2, 1)
+        top = max(count for _, count, _ in self.bars) or 1
+        for label, count, unknown in self.bars:
+            line = Text(" " * (label_width - cell_len(label)))
+            line.append(label, style="dim italic" if unknown else "")
+            line.append(" ")
+            line.append(_bar(room * count / top) or "▏", style="dim" if unknown else "cyan")
+            line.append(f" {count}")
+            line.no_wrap = True
+            yield line
