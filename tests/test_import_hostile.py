@@ -180,6 +180,7 @@ class TestRoundTrips:
     @pytest.mark.parametrize(
         ("line", "escape"),
         [("丝苗\\q米", "'\\\\q'"), ("丝苗米\\", "'\\\\'"), ("丝\\x1苗米", "'\\\\x'")],
+        ids=["unknown", "trailing", "short-hex"],
     )
     def test_tsv_backslash_that_escapes_nothing_is_refused(
         self, runner: CliRunner, cat: Path, tmp_path: Path, line: str, escape: str
@@ -533,9 +534,31 @@ class TestBounded:
         sheet = sheet_file(tmp_path, "list.csv", "标准名称\n" + "甲\n" * 1000)
         assert "list.csv has more than 1,000 rows" in refused(runner, cat, sheet)
 
-    def test_csv_columns_are_bounded(self, runner: CliRunner, cat: Path, tmp_path: Path) -> None:
-        sheet = sheet_file(tmp_path, "list.csv", "标准名称\n甲" + "," * 100 + "\n")
+    @pytest.mark.parametrize(
+        ("name", "separator"), [("list.csv", ","), ("list.tsv", "\t")], ids=["csv", "tsv"]
+    )
+    def test_text_columns_are_bounded(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, name: str, separator: str
+    ) -> None:
+        """101 cells in a row of a CSV or a TSV: refused, naming the row."""
+        sheet = sheet_file(tmp_path, name, "标准名称\n甲" + separator * 100 + "\n")
         assert "row 2: more than 100 columns" in refused(runner, cat, sheet)
+
+    def test_a_csv_row_is_bounded_before_csv_splits_it(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """csv would build a list of every cell of a row of commas before any check: the row's
+        text is bounded as csv reads it (here 2 cells of 131,072 characters)."""
+        monkeypatch.setattr(sheets, "MAX_COLUMNS", 2)
+        sheet = sheet_file(tmp_path, "list.csv", "标准名称\n甲" + "," * 300_000 + "\n")
+        message = refused(runner, cat, sheet)
+        assert "row 2: longer than 262,150 characters (2 cells of at most 131,072)" in message
+
+    def test_a_tsv_cell_over_the_field_limit_is_one_sentence(
+        self, runner: CliRunner, cat: Path, tmp_path: Path
+    ) -> None:
+        sheet = sheet_file(tmp_path, "list.tsv", "标准名称\t备注\n甲\t" + "长" * 140_000 + "\n")
+        assert "row 2: a cell longer than 131,072 characters" in refused(runner, cat, sheet)
 
     def test_a_csv_cell_over_the_field_limit_is_one_sentence(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -553,6 +576,7 @@ class TestBounded:
             ("rot13", "title_zh\nrice\n", "encoding 'rot13' is not a text encoding."),
             ("no-such-codec", "title_zh\nrice\n", "encoding 'no-such-codec' is unknown."),
         ],
+        ids=["idna", "punycode", "undefined", "rot13", "unknown"],
     )
     def test_any_codec_failure_is_one_sentence(
         self,
