@@ -105,7 +105,12 @@ def _join_lists(row: Row, positions: Sequence[int]) -> list[Any]:
 
 
 def _neutralise(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Guard a cell a spreadsheet would take for a formula with one more leading ``'``.
+
+    A value that already starts with ``'`` before such a character is guarded too, so that
+    ``=1`` and ``'=1`` stay apart and ``gbastd import`` can drop exactly the one ``'`` added.
+    """
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
