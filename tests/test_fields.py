@@ -90,6 +90,20 @@ def test_every_field_has_three_labels_and_one_place() -> None:
     assert officials == ['"湾区标准"识别号', "标准编号", "标准名称", "发布单位"]
 
 
+def test_every_header_names_one_field_however_it_is_written() -> None:
+    """A column header import reads (key, label in any script, official header, alias) folds
+    to one field only: otherwise a Traditional label could be read as another field."""
+    from gbastd.sheets import fold_header
+
+    owners: dict[str, set[str]] = {}
+    for field in ENTRY_FIELDS:
+        for header in (field.name, *field.labels, field.official, *field.aliases):
+            if header:
+                owners.setdefault(fold_header(header), set()).add(field.name)
+    shared = {header: names for header, names in owners.items() if len(names) > 1}
+    assert shared == {}
+
+
 def test_readme_schema_table_is_generated_from_the_table() -> None:
     """The README's table is what scripts/gen_schema_table.py writes, so it cannot drift."""
     result = subprocess.run(

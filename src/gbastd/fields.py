@@ -106,7 +106,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         Kind.TEXT,
         "Title in Traditional Chinese.",
         "标准名称（繁体）",
-        "標準名稱",
+        "標準名稱（繁體）",  # not 標準名稱: that is the official header 标准名称, in Traditional
         "Title (Traditional Chinese)",
         search=Search.TITLE,
     ),
