@@ -106,13 +106,18 @@ def to_xlsx(
         return made
 
     sheet.append([text_cell(_clean(header), font=bold) for header in headers])
+    # Styling a cell costs more than writing it: only text longer than its column is given the
+    # wrapping style, and only text that begins with "=" needs marking as text.
+    limits = [WRAPPED_WIDTH if wrap_column else None for wrap_column in wrapped]
     for row in typed:
         sheet.append(
             [
-                text_cell(value, align=wrap if wrapped[index] else top)
-                if wrapped[index] or (isinstance(value, str) and value.startswith("="))
+                text_cell(value, align=wrap)
+                if limit is not None and isinstance(value, str) and _wider(value, limit)
+                else text_cell(value)
+                if isinstance(value, str) and value.startswith("=")
                 else value
-                for index, value in enumerate(row)
+                for value, limit in zip(row, limits, strict=True)
             ]
         )
 
@@ -125,6 +130,11 @@ def to_xlsx(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _wider(text: str, limit: int) -> bool:
+    """Tell whether ``text`` needs wrapping in a column ``limit`` characters wide."""
+    return "\n" in text or (len(text) > limit // 2 and display_width(text) > limit)
 
 
 def _widest_line(text: str) -> int:
