@@ -450,6 +450,19 @@ def test_sqlite_tables_facets_and_full_text(runner: CliRunner, tmp_path: Path) -
     ]
 
 
+def test_datasette_finds_the_full_text_index(runner: CliRunner, tmp_path: Path) -> None:
+    """Datasette offers search on a table when this query (its detect_fts) names an index."""
+    db = database(runner, tmp_path)
+    detect = """
+        SELECT name FROM sqlite_master WHERE rootpage = 0 AND (
+            sql LIKE '%VIRTUAL TABLE%USING FTS%content="standards"%'
+            OR sql LIKE '%VIRTUAL TABLE%USING FTS%content=[standards]%'
+            OR (tbl_name = 'standards' AND sql LIKE '%VIRTUAL TABLE%USING FTS%')
+        )
+    """
+    assert db.execute(detect).fetchall() == [("standards_fts",)]
+
+
 def test_sqlite_takes_the_filters(runner: CliRunner, tmp_path: Path) -> None:
     db = database(runner, tmp_path, "--domain", "food")
     assert db.execute("SELECT count(*) FROM standards").fetchone() == (2,)

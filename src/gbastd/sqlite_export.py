@@ -88,7 +88,7 @@ def _fill(
         );
         CREATE INDEX standard_domains_tag ON standard_domains(tag);
         CREATE VIRTUAL TABLE standards_fts USING fts5(
-            {searched}, content='standards', content_rowid='id', tokenize='trigram'
+            {searched}, content=[standards], content_rowid=[id], tokenize='trigram'
         );
         """
     )
