@@ -159,3 +159,22 @@ def test_partial_dates_in_totals() -> None:
     (problem,) = problems_of(doc)
     assert problem.field == "catalogue.totals.0.as_of"
     assert "not a real date" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("second", "field", "owner"),
+    [
+        ({"title_zh": "T/GBAS 6-2022"}, "title_zh", "code"),  # a title that is another's code
+        ({"title_zh": "b", "title_en": "丝苗米"}, "title_en", "title_zh"),
+        ({"title_zh": "b", "title_zh_hant": "WQ 1-8"}, "title_zh_hant", "gba_id"),
+    ],
+)
+def test_a_key_names_one_entry_across_fields(
+    second: dict[str, Any], field: str, owner: str
+) -> None:
+    """show KEY matches ids and titles in every script: no value may be another entry's key,
+    or neither entry could be reached by it (show, edit and remove would call it ambiguous)."""
+    first = entry(gba_id="WQ 1-8", code="T/GBAS 6-2022")
+    (problem,) = problems_of(document(first, entry(**second)))
+    assert (problem.position, problem.field) == (2, field)
+    assert problem.message.endswith(f"has it as its {owner}")

@@ -31,7 +31,7 @@ from pydantic import (
 
 from gbastd import text
 from gbastd.errors import CatalogueInvalid, Problem
-from gbastd.fields import CATALOGUE_FIELDS, ENTRY_FIELDS, IDENTIFYING, Kind, is_list
+from gbastd.fields import CATALOGUE_FIELDS, ENTRY_FIELDS, LOOKUP_FIELDS, Kind, is_list
 from gbastd.fields import Field as FieldSpec
 from gbastd.records import (
     Catalogue,
@@ -77,6 +77,7 @@ def _partial_date(value: object) -> object:
 
 MAX_TEXT = 1000
 """Longest text value accepted: far beyond any real title, short of a pasted document."""
+
 
 NonBlank = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
@@ -435,13 +436,14 @@ def _raw_identifying(raw: dict[str, Any]) -> dict[str, str]:
     """The identifying values an entry that failed validation still has, as written."""
     return {
         name: value.strip()
-        for name in IDENTIFYING
+        for name in LOOKUP_FIELDS
         if isinstance(value := raw.get(name), str) and value.strip()
     }
 
 
 class Identity(NamedTuple):
-    """Who an entry is: its position, how to name it, and its identifying values."""
+    """Who an entry is: its position, how to name it, and the values a key can name it by
+    (its ids and its titles in every script)."""
 
     position: int
     label: str | None
@@ -450,7 +452,7 @@ class Identity(NamedTuple):
 
 
 def _identity(position: int, standard: Standard) -> Identity:
-    values = {name: getattr(standard, name) for name in IDENTIFYING}
+    values = {name: getattr(standard, name) for name in LOOKUP_FIELDS}
     present = {k: v for k, v in values.items() if v is not None}
     return Identity(position, standard.label, standard.describe(), present)
 
@@ -469,30 +471,30 @@ def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
 
 
 def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
-    """Report every entry whose id, code or title (after normalisation) an earlier one has,
-    naming that earlier entry.
+    """Report every entry that an earlier one shares a key with, naming that earlier entry.
 
+    A key (``show KEY``) matches ids and titles in every script, so a key must name one entry
+    only: a title equal to another entry's code would make both unreachable by that key.
+    Values compare by their lookup keys (width, case, spacing, Traditional/Simplified forms).
     Entries that failed validation take part too, so that one run reports every problem.
     """
     problems = []
-    for field in IDENTIFYING:
-        seen: dict[str, Identity] = {}
-        for identity in identities:
-            value = identity.values.get(field)
-            if value is None:
-                continue
-            # gba_id is already canonical; codes and titles compare by their lookup keys.
-            first = seen.setdefault(value if field == "gba_id" else text.key(value), identity)
-            if first is not identity:
-                problems.append(
-                    Problem(
-                        f"duplicate {value!r}: standard #{first.position} "
-                        f"({first.description}) has the same {field}",
-                        position=identity.position,
-                        entry=identity.label,
-                        field=field,
-                    )
+    seen: dict[str, tuple[Identity, str]] = {}
+    for identity in identities:
+        for field, value in identity.values.items():
+            first, where = seen.setdefault(text.key(value), (identity, field))
+            if first is identity:
+                continue  # an entry's own titles may share a key (丝苗米, 絲苗米)
+            same = f"the same {field}" if where == field else f"it as its {where}"
+            problems.append(
+                Problem(
+                    f"duplicate {value!r}: standard #{first.position} ({first.description}) "
+                    f"has {same}",
+                    position=identity.position,
+                    entry=identity.label,
+                    field=field,
                 )
+            )
     return problems
 
 
