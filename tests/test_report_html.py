@@ -178,6 +178,16 @@ def test_catalogue_text_is_escaped(runner: CliRunner, tmp_path: Path) -> None:
     assert "<script>alert(1)</script>" in [cell for row in page.rows for cell in row]
 
 
+def test_control_characters_are_shown_escaped(runner: CliRunner, tmp_path: Path) -> None:
+    """As everywhere else: an escape sequence in a title is shown as \\x1b, never raw."""
+    catalogue = edited_mini(
+        tmp_path / "c.toml", ('title_zh = "测试米"', 'title_zh = "测试\\u001b[31m米"')
+    )
+    html = report(runner, catalogue)
+    assert "\x1b" not in html
+    assert "测试\\x1b[31m米" in [cell for row in parse(html).rows for cell in row]
+
+
 def test_report_file_and_bad_names(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     done = runner.invoke(app, ["report", "-c", str(DATA / "mini.toml"), "-o", str(out)])

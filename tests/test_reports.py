@@ -505,3 +505,12 @@ def test_stats_chart_in_a_pipe_is_todays_tsv(runner: CliRunner) -> None:
     charted = run(runner, DATA / "mini.toml", "stats", "--chart")
     assert charted.exit_code == 0 and charted.stdout == plain.stdout
     assert plain.stdout.startswith("dimension\tvalue\tcount\n")
+
+
+def test_option_choices_are_the_layout_values() -> None:
+    """The --headers and --layout choices, written out in cli.py so that other commands need
+    not import layout, are exactly layout's values."""
+    from gbastd.layout import Headers, Layout
+
+    assert tuple(Headers) == cli.HEADER_CHOICES
+    assert tuple(Layout) == cli.LAYOUT_CHOICES

@@ -28,11 +28,12 @@ from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, InvalidValue, UnknownField
 from gbastd.fields import ENTRY_FIELDS, FIELDS, TABLE_COLUMNS, Field, Kind, is_list
 from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_json_object, to_toml
-from gbastd.layout import Headers, Layout
 from gbastd.records import Catalogue, Standard, Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from gbastd.layout import Headers
 
 EXIT_BROKEN_PIPE = 141
 
@@ -121,6 +122,11 @@ def _with(**bundles: Bundle) -> Callable[[Callable[..., None]], Callable[..., No
             command(**values)
 
         run.__signature__ = signature.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+        # Typer reads type hints too: only the options', since a bundle's combined value may be
+        # of a type imported only when the command runs (layout.Headers).
+        run.__annotations__ = {
+            name: hint for name, hint in command.__annotations__.items() if name not in bundles
+        }
         return run
 
     return decorate
@@ -959,13 +965,55 @@ EXTENSIONS: dict[str, Format] = {
     ".sqlite": Format.SQLITE,
 }
 BINARY_FORMATS = frozenset({Format.XLSX, Format.SQLITE})
+HEADER_CHOICES = ("keys", "zh", "zh-hant", "en")
+"""The values of layout.Headers, written out so that the option costs other commands no import
+of layout (tests/test_reports.py keeps the two equal)."""
+LAYOUT_CHOICES = ("fields", "official")
+"""The values of layout.Layout, likewise."""
 WHOLE_CATALOGUE = frozenset({Format.TOML, Format.SQLITE})
 """Formats that hold whole entries and the catalogue's metadata: no --fields, --headers or
 --layout."""
 
 
-def _headers_option(help_text: str) -> Any:
-    return typer.Option("--headers", case_sensitive=False, help=help_text)
+def _headers_bundle(default: str, help_text: str) -> Bundle:
+    """The --headers option: the language of column headers and labels, as layout.Headers."""
+
+    def combine(headers: str) -> "Headers":
+        from gbastd.layout import Headers
+
+        return Headers(headers.lower())
+
+    option = _option(
+        "headers",
+        _choice(HEADER_CHOICES),
+        default,
+        "--headers",
+        case_sensitive=False,
+        help=help_text,
+    )
+    return Bundle((option,), combine)
+
+
+def _official(layout: str) -> bool:
+    from gbastd.layout import Layout
+
+    return Layout(layout.lower()) is Layout.OFFICIAL
+
+
+LAYOUT = Bundle(
+    (
+        _option(
+            "layout",
+            _choice(LAYOUT_CHOICES),
+            "fields",
+            "--layout",
+            case_sensitive=False,
+            help="official: exactly the published list's five columns (序号, 识别号, 标准编号, "
+            "标准名称, 发布单位), numbered, in identifier order.",
+        ),
+    ),
+    _official,
+)
 
 
 OutputOpt = Annotated[
@@ -1086,7 +1134,7 @@ def _filters_text(filters: query.Filters) -> str:
 
 
 def _description(
-    loaded: Catalogue, selected: Sequence[Standard], filters: query.Filters, headers: Headers
+    loaded: Catalogue, selected: Sequence[Standard], filters: query.Filters, headers: "Headers"
 ) -> list[tuple[str, str]]:
     from gbastd import layout
 
@@ -1112,6 +1160,10 @@ def _description(
         "Default: from -o FILE's extension, else csv. toml writes a catalogue file that gbastd "
         "can load; sqlite a database for Datasette; html the report.",
     ),
+    headers=_headers_bundle(
+        "keys", "Column headers: schema keys, or field labels in zh, zh-hant or en."
+    ),
+    official=LAYOUT,
 )
 def export_command(
     *,
@@ -1119,6 +1171,8 @@ def export_command(
     ordering: Ordering,
     fields: tuple[str, ...] | None,
     fmt: Format | None,
+    headers: "Headers",
+    official: bool,
     output: OutputOpt = None,
     force: ForceOpt = False,
     excel: Annotated[
@@ -1127,19 +1181,6 @@ def export_command(
             "--excel", help="CSV for Excel: UTF-8 with BOM, CRLF, formula-like cells neutralised."
         ),
     ] = False,
-    headers: Annotated[
-        Headers,
-        _headers_option("Column headers: schema keys, or field labels in zh, zh-hant or en."),
-    ] = Headers.KEYS,
-    layout_choice: Annotated[
-        Layout,
-        typer.Option(
-            "--layout",
-            case_sensitive=False,
-            help="official: exactly the published list's five columns (序号, 识别号, 标准编号, "
-            "标准名称, 发布单位), numbered, in identifier order.",
-        ),
-    ] = Layout.FIELDS,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Export standards to stdout or a file.
@@ -1149,8 +1190,9 @@ def export_command(
 
     Example: gbastd export --domain food -o food.xlsx
     """
+    from gbastd.layout import Headers
+
     fmt = _output_format(output, fmt, excel=excel)
-    official = layout_choice is Layout.OFFICIAL
     if fmt in WHOLE_CATALOGUE:
         for given, option in (
             (fields is not None, "--fields"),
@@ -1186,7 +1228,7 @@ def _export_content(
     selected: list[Standard],
     filters: query.Filters,
     fields: tuple[str, ...] | None,
-    headers: Headers,
+    headers: "Headers",
     *,
     official: bool,
     excel: bool,
@@ -1214,7 +1256,7 @@ def _export_content(
         return xlsx.to_xlsx(table.headers, table.fields, table.rows, description)
     if fmt is Format.CSV:
         rows = table.rows
-        if headers is not Headers.KEYS:  # to_csv joins lists in the columns it knows by key
+        if headers is not layout.Headers.KEYS:  # to_csv joins lists in the columns it knows by key
             rows = [tuple(cell(v) if isinstance(v, tuple) else v for v in row) for row in rows]
         return to_csv(table.headers, rows, excel=excel)
     return ROW_WRITERS[fmt](table.headers, table.rows)
@@ -1224,7 +1266,7 @@ def _report(
     loaded: Catalogue,
     selected: list[Standard],
     filters: query.Filters,
-    headers: Headers,
+    headers: "Headers",
     fields: tuple[str, ...] | None,
 ) -> str:
     from gbastd import report
@@ -1241,17 +1283,20 @@ def _report(
 
 
 @app.command("report")
-@_with(filters=_filter_bundle(with_search=True), fields=FIELD_CHOICE)
+@_with(
+    filters=_filter_bundle(with_search=True),
+    fields=FIELD_CHOICE,
+    headers=_headers_bundle(
+        "zh", "Language of the report's labels and column headers (keys: English)."
+    ),
+)
 def report_command(
     *,
     filters: query.Filters,
     fields: tuple[str, ...] | None,
+    headers: "Headers",
     output: OutputOpt = None,
     force: ForceOpt = False,
-    headers: Annotated[
-        Headers,
-        _headers_option("Language of the report's labels and column headers (keys: English)."),
-    ] = Headers.ZH,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Write a one-file HTML report: coverage, charts and a table of the entries.

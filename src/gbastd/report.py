@@ -20,6 +20,7 @@ from gbastd.fields import BY_NAME, CATALOGUE_FIELDS, FIELDS, Kind, is_list
 from gbastd.formats import LIST_SEPARATOR
 from gbastd.layout import Headers, coverage, display_width, label
 from gbastd.records import Catalogue, Standard
+from gbastd.text import escape_controls
 
 DEFAULT_COLUMNS: tuple[str, ...] = (
     "gba_id",
@@ -108,7 +109,13 @@ def _chart(key: str, title: str, pairs: Sequence[tuple[str, int, bool]]) -> Char
     room = _CHART_WIDTH - label_width - _NUMBER_ROOM
     top = max((count for _, count, _ in pairs), default=0) or 1
     bars = [
-        Bar(name, count, index * (_BAR + _GAP), max(round(room * count / top), 1), unknown)
+        Bar(
+            escape_controls(name),
+            count,
+            index * (_BAR + _GAP),
+            max(round(room * count / top), 1),
+            unknown,
+        )
         for index, (name, count, unknown) in enumerate(pairs)
     ]
     height = max(len(bars) * (_BAR + _GAP) - _GAP, _BAR)
@@ -145,8 +152,10 @@ def _cell(name: str, value: Any, domains: dict[str, str], unknown: str) -> Cell:
         )
         return Cell(LIST_SEPARATOR.join(value), links=links)
     if field.kind is Kind.TAGS:
-        return Cell(LIST_SEPARATOR.join(domains.get(tag, tag) for tag in value))
-    return Cell(str(value), numeric=isinstance(value, int), whole=field.kind in _WHOLE)
+        return Cell(escape_controls(LIST_SEPARATOR.join(domains.get(tag, tag) for tag in value)))
+    return Cell(
+        escape_controls(str(value)), numeric=isinstance(value, int), whole=field.kind in _WHOLE
+    )
 
 
 def _fold_table(rows: Sequence[Row]) -> dict[str, str]:
@@ -233,7 +242,7 @@ def to_html(
                 _cell(name, value, domain_labels, unknown)
                 for name, value in zip(columns, values, strict=True)
             ],
-            " ".join(text.fold(v) for v in _searched(standard)),
+            escape_controls(" ".join(text.fold(v) for v in _searched(standard))),
         )
         for standard, values in zip(
             standards, query.rows(standards, columns, today=today), strict=True
