@@ -289,8 +289,8 @@ def test_in_a_browser_rows_filter_sort_and_no_network(runner: CliRunner, tmp_pat
 
 @needs_chromium
 def test_in_a_browser_screenshot(runner: CliRunner, tmp_path: Path) -> None:
-    """The real report, unmodified, renders to a screenshot (saved for a person to look at:
-    set GBASTD_SCREENSHOT_DIR to keep it)."""
+    """The real report, unmodified, renders to a screenshot and prints to PDF (saved for a
+    person to look at: set GBASTD_SCREENSHOT_DIR to keep them)."""
     out = tmp_path / "report.html"
     out.write_text(report(runner, Path(gbastd.catalogue.resolve(None))), encoding="utf-8")
     shot = Path(SCREENSHOT_DIR) if SCREENSHOT_DIR else tmp_path
@@ -305,3 +305,9 @@ def test_in_a_browser_screenshot(runner: CliRunner, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert picture.read_bytes().startswith(b"\x89PNG")
+    printed = shot / "report.pdf"
+    done = _chromium(
+        f"--print-to-pdf={printed}", "--no-pdf-header-footer", out.as_uri(), profile=tmp_path / "p"
+    )
+    assert done.returncode == 0, done.stderr
+    assert printed.read_bytes().startswith(b"%PDF-")
