@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
-from gbastd import query, text
+from gbastd import layout, query, text
 from gbastd.fields import BY_NAME, CATALOGUE_FIELDS, FIELDS, Kind, is_list
 from gbastd.formats import LIST_SEPARATOR
 from gbastd.layout import Headers, coverage, display_width, label
@@ -39,13 +39,12 @@ _WHOLE = frozenset({Kind.ID, Kind.CODE, Kind.DATE, Kind.STATUS, Kind.INTEGER})
 _SEARCHED = tuple(name for name in FIELDS if BY_NAME[name].search is not None)
 _LANG = {Headers.ZH: "zh-Hans", Headers.ZH_HANT: "zh-Hant", Headers.EN: "en", Headers.KEYS: "en"}
 
-# The page's own words, in zh, zh-Hant and en (keys: English).
+# The page's own words, in zh, zh-Hant and en (keys: English), beside those it shares with
+# the description of an exported file (layout.WORDS).
 WORDS: dict[str, tuple[str, str, str]] = {
-    "coverage": ("收录情况", "收錄情況", "Coverage"),
-    "of": ("项，官方清单共", "項，官方清單共", "of"),
+    "filters": layout.WORDS["filters"],
+    "no_filters": layout.WORDS["no_filters"],
     "history": ("官方清单总数", "官方清單總數", "The official list's total over time"),
-    "date": ("日期", "日期", "Date"),
-    "total": ("总数", "總數", "Total"),
     "by_domain": ("按领域", "按領域", "By domain"),
     "by_batch": ("按批次", "按批次", "By batch"),
     "by_year": ("按列入年份", "按列入年份", "By year listed"),
@@ -55,10 +54,7 @@ WORDS: dict[str, tuple[str, str, str]] = {
     "filter": ("筛选（简繁皆可）", "篩選（簡繁皆可）", "Filter (Simplified or Traditional)"),
     "shown": ("显示 {} / {} 项", "顯示 {} / {} 項", "{} of {} shown"),
     "sort": ("点击表头排序", "點擊表頭排序", "Click a header to sort"),
-    "filters": ("筛选条件", "篩選條件", "Filters"),
-    "no_filters": ("无（全部条目）", "無（全部條目）", "none (every entry)"),
     "generated": ("由 gbastd {} 于 {} 生成", "由 gbastd {} 於 {} 生成", "Made by gbastd {} on {}"),
-    "licence": ("许可与来源", "許可與來源", "Licence and sources"),
     "none": ("没有符合条件的条目。", "沒有符合條件的條目。", "No entries match."),
 }
 
