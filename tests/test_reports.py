@@ -381,7 +381,7 @@ def test_official_layout_round_trips_through_import(
 def test_labelled_exports_round_trip_through_import(
     runner: CliRunner, tmp_path: Path, headers: str
 ) -> None:
-    for extension in (".csv", ".xlsx"):
+    for extension in (".csv", ".tsv", ".xlsx"):
         out = export(
             runner, DATA / "mini.toml", tmp_path / f"h{extension}", "--headers", headers, "--force"
         )
