@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 import gbastd
 from gbastd.cli import app
 
-from .conftest import DATA, edited_mini
+from .conftest import DATA, GoldenCheck, edited_mini
 
 CHROMIUM = next(
     (
@@ -87,6 +87,38 @@ class Page(HTMLParser):
 
     def all(self, tag: str) -> list[dict[str, str | None]]:
         return [attrs for name, attrs in self.elements if name == tag]
+
+
+class Outline(HTMLParser):
+    """The report's element tree as indented lines, ``tag#id.class``, without text: what a
+    golden file can pin while the words, numbers, style and script change freely."""
+
+    VOID = frozenset({"br", "meta", "input", "rect"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        line = tag + (f"#{named['id']}" if named.get("id") else "")
+        line += "".join(f".{c}" for c in (named.get("class") or "").split())
+        self.lines.append("  " * self.depth + line)
+        if tag not in self.VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.depth -= 1
+
+
+def test_structure_matches_the_golden_outline(runner: CliRunner, golden: GoldenCheck) -> None:
+    """The element tree of the fixture's report, pinned (pytest --update-golden rewrites it)."""
+    outline = Outline()
+    outline.feed(report(runner, DATA / "mini.toml"))
+    assert outline.depth == 0  # every element closed
+    golden("report-outline.txt", ("\n".join(outline.lines) + "\n").encode("utf-8"))
 
 
 def parse(html: str) -> Page:
