@@ -24,6 +24,8 @@ from typer.testing import CliRunner
 
 import gbastd
 from gbastd.cli import app
+from gbastd.fields import BY_NAME
+from gbastd.report import DEFAULT_COLUMNS
 
 from .conftest import DATA, GoldenCheck, edited_mini
 
@@ -141,17 +143,7 @@ def test_structure(runner: CliRunner) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert page.all("html")[0]["lang"] == "zh-Hans"
     assert len(page.rows) == 4
-    assert page.headers == [
-        "湾区标准识别号",
-        "标准编号",
-        "标准名称",
-        "发布单位",
-        "领域",
-        "批次",
-        "列入日期",
-        "状态",
-        "来源",
-    ]
+    assert page.headers == [BY_NAME[name].zh for name in DEFAULT_COLUMNS]
     assert page.rows[0][:3] == ["WQ 1-9", "T/TEST 9-2022", "测试米"]
     assert page.rows[1][4] == "数据 ; 体育"  # domain labels, not tags
     assert page.rows[3][0] == "—"  # unknown
@@ -186,9 +178,13 @@ def test_filters_and_language(runner: CliRunner) -> None:
     """The same filters as list; labels in the language asked for."""
     page = parse(report(runner, DATA / "mini.toml", "--domain", "food", "--headers", "zh-hant"))
     assert page.all("html")[0]["lang"] == "zh-Hant"
-    assert [row[2] for row in page.rows] == ["测试米", "测试养老食品"]
-    assert page.headers[0] == "灣區標準識別號"
+    assert [row[2] for row in page.rows] == ["測試米", "—"]  # the Traditional title, or unknown
+    assert page.headers[:3] == [BY_NAME[f].zh_hant for f in ("gba_id", "code", "title_zh_hant")]
     assert "--domain food" in page.texts
+    assert parse(report(runner, DATA / "mini.toml", "--headers", "en")).headers[2:4] == [
+        BY_NAME["title_zh"].en,
+        BY_NAME["title_en"].en,
+    ]
     english = parse(report(runner, DATA / "mini.toml", "--headers", "en", "-F", "gba_id,title_en"))
     assert english.headers == ["GBA identifier", "Title (English)"]
     assert "4 of 10 listed items catalogued (official total as of 2026-01-14)." in english.texts

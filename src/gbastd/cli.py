@@ -1276,7 +1276,7 @@ def _report(
         selected,
         today=_today(),
         headers=headers,
-        columns=fields or report.DEFAULT_COLUMNS,
+        columns=fields,
         filters=_filters_text(filters),
         version=__version__,
     )

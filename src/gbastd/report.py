@@ -33,7 +33,19 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "status",
     "sources",
 )
-"""The table's columns unless --fields names others."""
+"""The table's columns unless --fields names others (see ``default_columns``)."""
+
+
+def default_columns(headers: Headers) -> tuple[str, ...]:
+    """The table's columns for a report in the language of ``headers``: the Traditional title
+    in a Traditional Chinese report, the English title beside the Chinese one in English."""
+    if headers is Headers.ZH_HANT:
+        return tuple("title_zh_hant" if c == "title_zh" else c for c in DEFAULT_COLUMNS)
+    if headers in (Headers.EN, Headers.KEYS):
+        at = DEFAULT_COLUMNS.index("title_zh") + 1
+        return (*DEFAULT_COLUMNS[:at], "title_en", *DEFAULT_COLUMNS[at:])
+    return DEFAULT_COLUMNS
+
 
 _WHOLE = frozenset({Kind.ID, Kind.CODE, Kind.DATE, Kind.STATUS, Kind.INTEGER})
 _SEARCHED = tuple(name for name in FIELDS if BY_NAME[name].search is not None)
@@ -180,7 +192,7 @@ def to_html(
     *,
     today: str,
     headers: Headers,
-    columns: Sequence[str] = DEFAULT_COLUMNS,
+    columns: Sequence[str] | None = None,
     filters: str = "",
     version: str = "",
 ) -> str:
@@ -191,6 +203,7 @@ def to_html(
     """
     import jinja2
 
+    columns = columns or default_columns(headers)
     words = _words(headers)
     info = catalogue.info
     domain_labels = {
