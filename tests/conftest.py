@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -101,3 +102,22 @@ def run_gbastd(
         timeout=60,
         check=False,
     )
+
+
+def one_entry_per_key(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop generated optional ids and titles that another entry already answers to (a key must
+    name one entry: the model refuses a catalogue where it does not). Titles come first."""
+    from gbastd.fields import LOOKUP_FIELDS
+    from gbastd.text import key, normalise_gba_id
+
+    def key_of(name: str, value: str) -> str:
+        return key(normalise_gba_id(value) or value) if name == "gba_id" else key(value)
+
+    owner = {key_of("title_zh", e["title_zh"]): n for n, e in enumerate(entries)}
+    for number, entry in enumerate(entries):
+        for name in LOOKUP_FIELDS:
+            if name == "title_zh" or not isinstance(entry.get(name), str):
+                continue
+            if owner.setdefault(key_of(name, entry[name]), number) != number:
+                del entry[name]
+    return entries

@@ -35,7 +35,8 @@ def test_parse_value_gives_each_field_its_type(field: str, raw: str, value: Any)
     [
         ("batch", "two", "'two' is not a whole number."),
         ("batch", "²", "'²' is not a whole number."),  # str.isdigit accepts it; int() does not
-        ("batch", "1" * 4301, f"{'1' * 4301!r} is not a whole number."),  # int()'s digit limit
+        ("batch", "1" * 4301, f"{'1' * 4301!r} is larger than 999,999,999."),  # int() refuses it
+        ("batch", "1000000000", "'1000000000' is larger than 999,999,999."),
         ("listed", "2023-02-30", "'2023-02-30' is not a real date."),
         ("listed", "20230224", "'20230224' is not a date in the form YYYY-MM-DD."),
         ("status", "valid", "'valid' is not a status; use one of current, upcoming, withdrawn."),
@@ -55,6 +56,10 @@ def test_tags_take_commas_as_well_as_semicolons() -> None:
     """--domain food,sports means two tags, as it does for list --domain; URLs keep commas."""
     assert edit.parse_value("domains", "food, sports;data") == ("food", "sports", "data")
     assert edit.parse_value("sources", "https://a.example/x,y") == ("https://a.example/x,y",)
+    assert edit.parse_value("sources", "https://a.example/l;jsessionid=1; https://b.example") == (
+        "https://a.example/l;jsessionid=1",
+        "https://b.example",
+    )
 
 
 def test_add_update_remove_revalidate_the_whole_catalogue(mini: Catalogue) -> None:
@@ -139,7 +144,8 @@ def test_merge_refuses_new_rows_without_domain_or_source(mini: Catalogue) -> Non
         edit.merge(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}], today=TODAY)
     assert str(caught.value) == (
         "New entries need a title, a domain and a source (give --domain TAG and --source URL "
-        "for the whole list): row 1 (新标准): no domains or sources; row 2 (?): no title_zh."
+        "for the whole list): row 1 (新标准): no domains or sources; "
+        "row 2 (WQ 1-13): no title_zh or domains or sources."
     )
 
 

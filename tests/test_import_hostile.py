@@ -26,6 +26,8 @@ from gbastd.cli import app
 from gbastd.model import build_catalogue
 from gbastd.records import Catalogue, Standard
 
+from .conftest import one_entry_per_key
+
 URL = "https://example.org/list"
 TAGS = ("food", "data")
 
@@ -261,7 +263,7 @@ def awkward_entries(draw: st.DrawFn) -> list[dict[str, Any]]:
         if draw(st.booleans()):
             entry["status"] = draw(st.sampled_from(["current", "upcoming", "withdrawn"]))
         made.append(entry)
-    return made
+    return one_entry_per_key(made)
 
 
 def as_imported(standard: Standard, today: str) -> Standard:

@@ -407,7 +407,7 @@ class TestImport:
             ),
             (b"\xff\xfe", ["--encoding", "utf-8"], "is not utf-8 (byte 0xff at offset 0)."),
             ("标题,标准名称\nx,丝苗米\n".encode(), [], "unknown column '标题'."),
-            ("标准编号\nT/X 1\n".encode(), [], "no title column (标准名称 or title_zh)."),
+            ("标准编号\nT/X 1\n".encode(), [], "no 标准名称 column (title_zh)."),
             (
                 "标准名称,listed\n丝苗米,2023-02-30\n".encode(),
                 [],

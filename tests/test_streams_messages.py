@@ -121,10 +121,10 @@ ESCAPED = "测试赛事志愿服务\\x1b]0;pwned\\x07\\u202e[/x]".encode()
 
 
 # The last entry (known by its title alone) gets a title that would retitle the window and
-# reverse the text, ending in rich markup; its English title is another entry's code.
+# reverse the text, ending in rich markup.
 HOSTILE_EDIT = (
     'title_zh = "测试赛事志愿服务"',
-    'title_zh = "测试赛事志愿服务\\u001b]0;pwned\\u0007\\u202e[/x]"\ntitle_en = "T/TEST 3-2024"',
+    'title_zh = "测试赛事志愿服务\\u001b]0;pwned\\u0007\\u202e[/x]"',
 )
 
 
@@ -169,12 +169,17 @@ def test_a_near_miss_in_markup_form_is_plain_text(hostile: Path) -> None:
     assert result.stderr.startswith(b"Error: No standard matches '[/x]'.")
 
 
-def test_an_ambiguous_key_lists_the_entries_escaped(hostile: Path) -> None:
-    """The list of entries a key matches is escaped too."""
-    result = run_sh(f"gbastd show 'T/TEST 3-2024' -c {hostile}", unbuffered=False)
+def test_a_key_two_entries_answer_to_is_reported_escaped(tmp_path: Path) -> None:
+    """A hostile entry whose English title is another entry's code makes the catalogue
+    invalid (a key must name one entry); the report names it escaped."""
+    clash = edited_mini(
+        tmp_path / "clash.toml",
+        (HOSTILE_EDIT[0], HOSTILE_EDIT[1] + '\ntitle_en = "T/TEST 3-2024"'),
+    )
+    result = run_sh(f"gbastd show 'T/TEST 3-2024' -c {clash}", unbuffered=False)
     assert result.returncode == 1
     assert_nothing_raw(result.stdout, result.stderr)
-    assert b"matches 2 standards: T/TEST 3-2024 " in result.stderr
+    assert b"has it as its code" in result.stderr
     assert ESCAPED in result.stderr
 
 
@@ -220,12 +225,10 @@ def test_data_formats_keep_the_data_exact(hostile: Path) -> None:
     assert HOSTILE_TITLE in [entry["title_zh"] for entry in json.loads(data.stdout)]
 
 
-@pytest.mark.parametrize(
-    ("key", "code"), [(HOSTILE_TITLE, 0), ("测试赛事", 1), ("T/TEST 3-2024", 1)]
-)
+@pytest.mark.parametrize(("key", "code"), [(HOSTILE_TITLE, 0), ("测试赛事", 1)])
 def test_a_hostile_title_on_a_terminal(hostile: Path, key: str, code: int) -> None:
-    """On a terminal (stdout and stderr), the record's heading, a suggestion and the
-    ambiguous-key list all show the title escaped, its markup as written."""
+    """On a terminal (stdout and stderr), the record's heading and a suggestion show the
+    title escaped, its markup as written."""
     run_in_terminal("list", "-c", str(hostile))  # the first run would show its progress
     exit_code, screen = run_in_terminal("show", key, "-c", str(hostile), env={"NO_COLOR": "1"})
     assert exit_code == code

@@ -8,6 +8,7 @@ a bad one is named.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -21,13 +22,20 @@ from gbastd.errors import (
     InvalidValue,
     UnknownField,
 )
-from gbastd.fields import BY_NAME, FIELDS, IDENTIFYING, LIST_FIELDS, Kind
+from gbastd.fields import (
+    BY_NAME,
+    FIELDS,
+    IDENTIFYING,
+    LARGEST_INTEGER,
+    LIST_FIELDS,
+    REQUIRED,
+    Kind,
+)
 from gbastd.records import Catalogue, Standard, Status
 
 LIST_SEPARATOR = ";"
 """Separates the items of a list (domains, sources) in a text value; spaces around are dropped.
 Tags may also be separated by commas, as ``--domain food,sports`` is everywhere."""
-_LONGEST_INTEGER = 9  # digits: far beyond any batch or total, and short of int()'s own limit
 
 
 def parse_value(field: str, raw: str) -> Any:
@@ -48,11 +56,17 @@ def parse_value(field: str, raw: str) -> Any:
         items = value.replace(",", LIST_SEPARATOR).split(LIST_SEPARATOR)
         return tuple(item.strip() for item in items if item.strip())
     if kind is Kind.URLS:
-        return tuple(item.strip() for item in value.split(LIST_SEPARATOR) if item.strip())
+        # A URL may hold ';' itself (…/list;jsessionid=…): only a ';' before the next http(s)
+        # URL separates two.
+        items = re.split(r"\s*;\s*(?=https?://)", value, flags=re.IGNORECASE)
+        return tuple(item.strip().rstrip(";").strip() for item in items if item.strip(" ;"))
     if kind is Kind.INTEGER:
-        # isdigit() alone accepts '²' and other digits int() refuses; ASCII only.
-        if not (value.isascii() and value.isdigit()) or len(value) > _LONGEST_INTEGER:
+        # isdigit() alone accepts '²' and other digits int() refuses; ASCII only, and short
+        # of the thousands of digits int() would refuse.
+        if not (value.isascii() and value.isdigit()):
             raise InvalidValue(field, f"{raw!r} is not a whole number.")
+        if len(value) > len(str(LARGEST_INTEGER)) or int(value) > LARGEST_INTEGER:
+            raise InvalidValue(field, f"{raw!r} is larger than {LARGEST_INTEGER:,}.")
         return int(value)
     if kind is Kind.DATE:
         return _date(field, raw, value)
@@ -245,12 +259,10 @@ def merge(
         if position is None:
             values.setdefault("domains", tuple(domains))
             values.setdefault("sources", (source,) if source else ())
-            lacking = [name for name in ("domains", "sources") if not values[name]]
-            if lacking or not values.get("title_zh"):
-                needs = ["title_zh"] if not values.get("title_zh") else lacking
-                incomplete.append(
-                    f"row {number} ({values.get('title_zh', '?')}): no {' or '.join(needs)}"
-                )
+            lacking = [name for name in REQUIRED if not values.get(name)]
+            if lacking:
+                named = next((values[name] for name in IDENTIFYING if values.get(name)), "?")
+                incomplete.append(f"row {number} ({named}): no {' or '.join(lacking)}")
                 continue
             entry = new_standard(values)
             index.put(len(standards), entry)

@@ -267,10 +267,10 @@ ROW_NUMBER_HEADER = "序号"
 FIELDS: tuple[str, ...] = tuple(field.name for field in ENTRY_FIELDS)
 """The entry fields' names, in output order (CSV columns, JSON keys)."""
 BY_NAME: dict[str, Field] = {field.name: field for field in ENTRY_FIELDS}
+REQUIRED: tuple[str, ...] = tuple(f.name for f in ENTRY_FIELDS if f.required)
 IDENTIFYING: tuple[str, ...] = tuple(f.name for f in ENTRY_FIELDS if f.identifying)
 """The fields that are unique across entries and name them, in order of preference."""
 DATE_FIELDS = frozenset(f.name for f in ENTRY_FIELDS if f.kind is Kind.DATE)
-LIST_FIELDS = frozenset(f.name for f in ENTRY_FIELDS if f.kind in (Kind.TAGS, Kind.URLS))
 TABLE_COLUMNS: tuple[str, ...] = tuple(f.name for f in ENTRY_FIELDS if f.column)
 LOOKUP_FIELDS: tuple[str, ...] = tuple(
     f.name for f in ENTRY_FIELDS if f.search in (Search.ID, Search.TITLE)
@@ -281,6 +281,13 @@ LOOKUP_FIELDS: tuple[str, ...] = tuple(
 def is_list(field: Field) -> bool:
     """Tell whether a field holds a list of values."""
     return field.kind in (Kind.TAGS, Kind.URLS)
+
+
+LIST_FIELDS = frozenset(f.name for f in ENTRY_FIELDS if is_list(f))
+
+LARGEST_INTEGER = 999_999_999
+"""The largest integer a field holds (a batch, a total): far beyond any real one, and short
+of the digits Python refuses to convert."""
 
 
 _KIND_WORDS = {

@@ -31,7 +31,14 @@ from pydantic import (
 
 from gbastd import text
 from gbastd.errors import CatalogueInvalid, Problem
-from gbastd.fields import CATALOGUE_FIELDS, ENTRY_FIELDS, LOOKUP_FIELDS, Kind, is_list
+from gbastd.fields import (
+    CATALOGUE_FIELDS,
+    ENTRY_FIELDS,
+    LARGEST_INTEGER,
+    LOOKUP_FIELDS,
+    Kind,
+    is_list,
+)
 from gbastd.fields import Field as FieldSpec
 from gbastd.records import (
     Catalogue,
@@ -145,6 +152,8 @@ def _definition(field: FieldSpec) -> tuple[Any, Any]:
     constraints: dict[str, Any] = {"description": field.description}
     if field.minimum is not None:
         constraints["ge"] = field.minimum
+    if field.kind is Kind.INTEGER:
+        constraints["le"] = LARGEST_INTEGER
     if field.kind is Kind.STATUS:
         constraints["strict"] = False  # TOML has no enums: accept the value's text
     listed = is_list(field) or field.kind is Kind.TOTALS

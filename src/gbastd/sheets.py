@@ -77,6 +77,7 @@ def _columns() -> dict[str, str | None]:
 
 
 COLUMNS = _columns()
+_COLUMNS_NEEDED = [field for field in ENTRY_FIELDS if field.required and field.official]
 OFFICIAL_HEADERS = [ROW_NUMBER_HEADER, *(f.official for f in ENTRY_FIELDS if f.official)]
 ENCODINGS = ("utf-8-sig", "gb18030")
 """Tried in order when no encoding is given: UTF-8 (with or without BOM), then GB18030, the
@@ -182,8 +183,9 @@ def _fields(path: Path, header: list[str]) -> list[str | None]:
         if field is not None:
             seen[field] = column
         fields.append(field)
-    if "title_zh" not in fields:
-        raise SheetError(f"{path}: no title column (标准名称 or title_zh).")
+    for needed in _COLUMNS_NEEDED:  # a published list always has them
+        if needed.name not in fields:
+            raise SheetError(f"{path}: no {needed.official} column ({needed.name}).")
     return fields
 
 
