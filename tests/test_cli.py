@@ -85,15 +85,32 @@ class TestList:
         assert objects[1]["gba_id"] is None and objects[1]["batch"] is None
 
     def test_unknown_field_is_a_usage_error(self, runner: CliRunner, mini_path: Path) -> None:
-        """--fields with a typo exits 2 and lists the valid fields."""
+        """--fields with a typo exits 2, names the option and lists the valid fields."""
         result = run(runner, mini_path, "list", "--fields", "code,titel")
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert result.stderr == (
-            "Error: Unknown field 'titel'. Valid fields: gba_id, code, title_zh, title_zh_hant, "
-            "title_en, domains, batch, listed, issued, effective, status, publisher, group, "
-            "platform_category, sources, notes.\n"
+        assert result.stderr.endswith(
+            "Error: Invalid value for '--fields': Unknown field 'titel'. Valid fields: gba_id, "
+            "code, title_zh, title_zh_hant, title_en, domains, batch, listed, issued, effective, "
+            "status, publisher, group, platform_category, sources, notes.\n"
         )
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--sort", "titel"], "Invalid value for '--sort': Unknown field 'titel'."),
+            (["--domain", ""], "Invalid value for '--domain': needs at least one tag."),
+            (["--domain", ",,"], "Invalid value for '--domain': needs at least one tag."),
+            (["-F", ","], "Invalid value for '--fields': needs at least one field name."),
+        ],
+    )
+    def test_bad_listing_options_name_themselves(
+        self, runner: CliRunner, mini_path: Path, args: list[str], message: str
+    ) -> None:
+        """An empty or unknown value is a usage error naming its option, never ignored."""
+        result = run(runner, mini_path, "list", *args)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert message in result.stderr
 
     def test_unknown_domain_is_a_usage_error(self, runner: CliRunner, mini_path: Path) -> None:
         """An undeclared tag exits 2 and names the declared ones."""

@@ -127,6 +127,16 @@ class TestWriteCommands:
                 "Error: Invalid value for '--set': batch: 'x' is not a whole number.\n",
             ),
             (
+                ["edit", "WQ1-9", "--set", "=x"],
+                2,
+                "Error: Invalid value for '--set': takes FIELD=VALUE, not '=x'.\n",
+            ),
+            (
+                ["edit", "WQ1-9", "--set", "batch=1", "--set", "batch=2"],
+                2,
+                "Error: Invalid value for '--set': sets batch twice.\n",
+            ),
+            (
                 ["edit", "WQ1-9", "--set", "nonsense"],
                 2,
                 "Error: Invalid value for '--set': takes FIELD=VALUE, not 'nonsense'.\n",

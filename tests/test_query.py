@@ -186,3 +186,11 @@ def test_suggestions_find_near_misses_at_either_end(
     with pytest.raises(StandardNotFound) as caught:
         query.lookup(mini, typed)
     assert meant in caught.value.suggestions
+
+
+def test_a_reader_of_no_fields_reads_nothing() -> None:
+    """Search weighs fields by kind from the table; a weight no field has reads as empty
+    (itemgetter() alone would fail when the module is imported)."""
+    assert query._reader([])(("a", "b")) == ()
+    assert query._reader([1])(("a", "b")) == ("b",)
+    assert query._reader([1, 0])(("a", "b")) == ("b", "a")

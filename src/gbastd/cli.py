@@ -25,7 +25,7 @@ import typer
 
 from gbastd import catalogue, query, store
 from gbastd._version import __version__
-from gbastd.errors import CatalogueInvalid, GbastdError, InvalidQuery, InvalidValue, UnknownField
+from gbastd.errors import CatalogueInvalid, GbastdError, InvalidValue, UnknownField
 from gbastd.fields import ENTRY_FIELDS, FIELDS, TABLE_COLUMNS, Field, Kind, is_list
 from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_json_object, to_toml
 from gbastd.records import Catalogue, Standard, Status
@@ -196,7 +196,7 @@ def _filter_bundle(*, with_search: bool) -> Bundle:
         search: str | None = None,
     ) -> query.Filters:
         return query.Filters(
-            domains=_items(domain),
+            domains=_tags(domain),
             status=status,
             batch=batch,
             year=year,
@@ -207,6 +207,18 @@ def _filter_bundle(*, with_search: bool) -> Bundle:
         )
 
     return Bundle(tuple(options), combine)
+
+
+FILTERS = _filter_bundle(with_search=True)
+FILTERS_BUT_SEARCH = _filter_bundle(with_search=False)
+
+
+def _tags(values: Sequence[str] | None) -> tuple[str, ...]:
+    """The tags of --domain; given but empty (--domain "" or ",") is a usage error."""
+    tags = _items(values)
+    if values is not None and not tags:
+        raise typer.BadParameter("needs at least one tag.", param_hint="'--domain'")
+    return tags
 
 
 def _items(values: Sequence[str] | None) -> tuple[str, ...]:
@@ -223,6 +235,22 @@ class Ordering(NamedTuple):
     limit: int | None
 
 
+def _ordering(sort: str | None, reverse: bool, limit: int | None) -> Ordering:
+    if sort is not None:
+        with _naming("--sort"):
+            query.check_fields([sort])
+    return Ordering(sort, reverse, limit)
+
+
+@contextmanager
+def _naming(flag: str) -> Iterator[None]:
+    """Report an unknown field name as a usage error of the option that gave it."""
+    try:
+        yield
+    except UnknownField as error:
+        raise typer.BadParameter(str(error), param_hint=f"'{flag}'") from None
+
+
 ORDERING = Bundle(
     (
         _option(
@@ -235,7 +263,7 @@ ORDERING = Bundle(
         _option("reverse", bool, False, "--reverse", help="Reverse the order."),
         _option("limit", int | None, None, "--limit", "-n", min=0, help="Show at most N entries."),
     ),
-    Ordering,
+    _ordering,
 )
 
 
@@ -245,8 +273,9 @@ def _field_names(fields: list[str] | None) -> tuple[str, ...] | None:
         return None
     names = _items(fields)
     if not names:
-        raise InvalidQuery("--fields needs at least one field name.")
-    return query.check_fields(names)
+        raise typer.BadParameter("needs at least one field name.", param_hint="'--fields'")
+    with _naming("--fields"):
+        return query.check_fields(names)
 
 
 FIELD_CHOICE = Bundle(
@@ -370,6 +399,12 @@ def _parser(field: str) -> Callable[[str], Any]:
     return parse
 
 
+_LIST_HELP = {
+    Kind.TAGS: " Repeat, or separate with commas.",
+    Kind.URLS: " Repeat, or separate with ';' before each URL.",
+}
+
+
 def _entry_option(field: Field) -> inspect.Parameter:
     """The ``add`` option of one field: required fields required, list fields repeatable."""
     listed = is_list(field)
@@ -381,7 +416,7 @@ def _entry_option(field: Field) -> inspect.Parameter:
         *([_SHORT_FLAGS[field.name]] if field.name in _SHORT_FLAGS else []),
         parser=_parser(field.name),
         metavar=_METAVARS[field.kind],
-        help=field.description + (" Repeat, or separate with ';'." if listed else ""),
+        help=field.description + (_LIST_HELP[field.kind] if listed else ""),
     )
 
 
@@ -408,7 +443,7 @@ def _assignment(raw: str) -> tuple[str, Any]:
     from gbastd.edit import parse_value
 
     name, separator, value = raw.partition("=")
-    if not separator:
+    if not separator or not name.strip():
         raise typer.BadParameter(f"takes FIELD=VALUE, not {raw!r}.", param_hint="'--set'")
     try:
         return name.strip(), parse_value(name.strip(), value)
@@ -642,11 +677,15 @@ def _stdout_is_terminal() -> bool:
 
 
 def _emit(text: str) -> None:
-    """Write data to stdout as UTF-8, every byte of it, whatever the locale and whether the
-    stream is buffered or the pipe non-blocking; report a closed or full output."""
+    """Write text data to stdout as UTF-8, whatever the locale (see ``_emit_bytes``)."""
+    _emit_bytes(text.encode("utf-8", _TEXT_ERRORS))
+
+
+def _emit_bytes(data: bytes) -> None:
+    """Write data to stdout, every byte of it, whether the stream is buffered or the pipe
+    non-blocking; report a closed or full output (one sentence, or quietly 141)."""
     if sys.stdout is None:
         _fail("cannot write output: standard output is closed.", 1)
-    data = text.encode("utf-8", _TEXT_ERRORS)
     try:
         sys.stdout.flush()  # what others wrote first goes first
         try:
@@ -654,7 +693,7 @@ def _emit(text: str) -> None:
         except (OSError, ValueError):  # a stream without a descriptor (a test's capture)
             buffer = getattr(sys.stdout, "buffer", None)
             if buffer is None:
-                sys.stdout.write(text)
+                sys.stdout.write(data.decode("utf-8", "surrogateescape"))
             else:
                 buffer.write(data)
             sys.stdout.flush()
@@ -767,7 +806,7 @@ def _root(
 
 
 @app.command("list")
-@_with(filters=_filter_bundle(with_search=True), listing=LISTING)
+@_with(filters=FILTERS, listing=LISTING)
 def list_command(
     *, filters: query.Filters, listing: Listing, catalogue_path: CatalogueOpt = None
 ) -> None:
@@ -781,7 +820,7 @@ def list_command(
 
 
 @app.command("search")
-@_with(filters=_filter_bundle(with_search=False), listing=LISTING)
+@_with(filters=FILTERS_BUT_SEARCH, listing=LISTING)
 def search_command(
     text: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to find; Traditional or Simplified.")
@@ -1090,23 +1129,6 @@ def _check_binary_destination(fmt: Format, output: Path | None) -> None:
         )
 
 
-def _emit_bytes(data: bytes) -> None:
-    """Write binary data (a workbook, a database) to stdout, every byte of it."""
-    if sys.stdout is None:
-        _fail("cannot write output: standard output is closed.", 1)
-    try:
-        sys.stdout.flush()
-        try:
-            fd = sys.stdout.fileno()
-        except (OSError, ValueError):  # a stream without a descriptor (a test's capture)
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            _write_all(fd, data)
-    except OSError as error:
-        raise typer.Exit(_output_failed(error)) from None
-
-
 def _deliver(content: str | bytes, output: Path | None, force: bool, what: str) -> None:
     """Write to stdout or, atomically, to ``output``; then say what was written."""
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -1151,7 +1173,7 @@ def _description(
 
 @app.command("export")
 @_with(
-    filters=_filter_bundle(with_search=True),
+    filters=FILTERS,
     ordering=ORDERING,
     fields=FIELD_CHOICE,
     fmt=_format_bundle(
@@ -1284,7 +1306,7 @@ def _report(
 
 @app.command("report")
 @_with(
-    filters=_filter_bundle(with_search=True),
+    filters=FILTERS,
     fields=FIELD_CHOICE,
     headers=_headers_bundle(
         "zh", "Language of the report's labels and column headers (keys: English)."
@@ -1434,7 +1456,11 @@ def edit_command(
     """
     from gbastd import edit
 
-    changes = dict(map(_assignment, assignments))
+    changes: dict[str, Any] = {}
+    for name, value in map(_assignment, assignments):
+        if name in changes:
+            raise typer.BadParameter(f"sets {name} twice.", param_hint="'--set'")
+        changes[name] = value
 
     def apply(loaded: Catalogue) -> Catalogue:
         position = query.locate(loaded, key)
@@ -1496,7 +1522,7 @@ def import_command(
 
     with _user_errors():
         rows = sheets.read_rows(file, encoding=encoding)
-        tags = _items(domain)
+        tags = _tags(domain)
         report: list[edit.MergeReport] = []
 
         def apply(loaded: Catalogue) -> Catalogue:

@@ -199,7 +199,9 @@ def lookup(catalogue: Catalogue, key: str) -> Standard:
 
 def _reader(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """Return a fast reader of the values at ``positions`` as a tuple (itemgetter alone
-    returns a bare value for one position)."""
+    returns a bare value for one position, and takes no empty list)."""
+    if not positions:
+        return lambda record: ()
     if len(positions) == 1:
         (only,) = positions
         return lambda record: (record[only],)
@@ -293,13 +295,12 @@ _IDS, _TITLES, _OTHERS = (
 
 def _term_score(standard: Standard, term: str) -> int:
     best = 0
-    term_key = term.replace(" ", "")
     for identifier in _IDS(standard):
         if identifier:
             key = text.key(identifier)
-            if key == term_key:
+            if key == term:  # terms come from split(): no spaces, as in keys
                 return _EXACT_ID
-            if term_key in key:
+            if term in key:
                 best = _ID_PART
     for title in _TITLES(standard):
         if title:
