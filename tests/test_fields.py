@@ -213,4 +213,3 @@ def test_a_field_added_to_the_table_appears_everywhere(
         check=True,
     ).stdout
     assert "| `scratch_note` | text, optional | 草稿备注 / 草稿備註 / Scratch note |" in readme
-
