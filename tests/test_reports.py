@@ -514,3 +514,23 @@ def test_option_choices_are_the_layout_values() -> None:
 
     assert tuple(Headers) == cli.HEADER_CHOICES
     assert tuple(Layout) == cli.LAYOUT_CHOICES
+
+
+def test_the_report_benchmark_runs() -> None:
+    """bench/report_bench.py works (at a small size) and finds the libraries of these paths
+    off the piped list path."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "report_bench.py"), "-n", "50", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "report -o r.html" in done.stdout
+    assert done.stdout.rstrip().endswith("openpyxl, jinja2, sqlite3: none")
