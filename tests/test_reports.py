@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from gbastd._version import __version__
 from gbastd.cli import app
 from gbastd.fields import ENTRY_FIELDS, FIELDS, ROW_NUMBER_HEADER
 
-from .conftest import DATA, edited_mini
+from .conftest import DATA, ROOT, edited_mini
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 HOSTILE_TITLES = {
@@ -519,11 +520,6 @@ def test_option_choices_are_the_layout_values() -> None:
 def test_the_report_benchmark_runs() -> None:
     """bench/report_bench.py works (at a small size) and finds the libraries of these paths
     off the piped list path."""
-    import subprocess
-    import sys
-
-    from .conftest import ROOT
-
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "report_bench.py"), "-n", "50", "--repeat", "1"],
         capture_output=True,
