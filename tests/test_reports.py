@@ -186,7 +186,7 @@ class TestXlsx:
         monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
         shown = run(runner, DATA / "mini.toml", "export", "--format", "xlsx")
         assert shown.exit_code == 2
-        assert "a xlsx file is binary and would garble the terminal" in shown.stderr
+        assert "an XLSX workbook is binary and would garble the terminal" in shown.stderr
         assert shown.stdout_bytes == b""
 
 
@@ -309,7 +309,7 @@ def test_sqlite_is_never_written_to_a_terminal(
     monkeypatch.setattr(cli, "_stdout_is_terminal", lambda: True)
     result = run(runner, DATA / "mini.toml", "export", "--format", "sqlite")
     assert result.exit_code == 2
-    assert "a sqlite file is binary" in result.stderr
+    assert "a SQLite database is binary" in result.stderr
 
 
 # Headers people read, and the official layout

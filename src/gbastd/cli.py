@@ -1122,8 +1122,9 @@ def _to_stdout(output: Path | None) -> bool:
 def _check_binary_destination(fmt: Format, output: Path | None) -> None:
     if fmt in BINARY_FORMATS and _to_stdout(output) and _stdout_is_terminal():
         extension = "db" if fmt is Format.SQLITE else str(fmt)
+        what = "a SQLite database" if fmt is Format.SQLITE else "an XLSX workbook"
         _usage(
-            f"a {fmt} file is binary and would garble the terminal; write it with "
+            f"{what} is binary and would garble the terminal; write it with "
             f"-o FILE.{extension}, or redirect it (> FILE.{extension}).",
             "--format",
         )
