@@ -530,3 +530,19 @@ def test_the_report_benchmark_runs() -> None:
     assert done.returncode == 0, done.stderr
     assert "report -o r.html" in done.stdout
     assert done.stdout.rstrip().endswith("openpyxl, jinja2, sqlite3: none")
+
+
+@pytest.mark.parametrize("args", [[], ["--layout", "official"], ["--headers", "zh-hant"]])
+def test_the_real_catalogue_round_trips_through_xlsx(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    """Every entry of the embedded catalogue comes back from its workbook unchanged."""
+    real = tmp_path / "standards.toml"
+    shutil.copyfile(ROOT / "data" / "standards.toml", real)
+    out = export(runner, real, tmp_path / "all.xlsx", *args)
+    result = runner.invoke(app, ["import", str(out), "-c", str(real), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    total = len(gbastd.load(real).standards)
+    assert result.stderr.splitlines()[-1] == (
+        f"{total} rows: 0 added, 0 updated, {total} unchanged, 0 conflicts."
+    )
