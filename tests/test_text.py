@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
 from gbastd import text
+from gbastd.cli import app
 
 
 @pytest.mark.parametrize(
@@ -47,3 +54,47 @@ def test_natural_key_orders_numbers_by_value() -> None:
     """WQ 1-9 sorts before WQ 1-10, and T/GBAS 6 before T/GBAS 10."""
     ids = ["WQ 1-10", "WQ 1-9", "WQ 2-1", "WQ 1-229"]
     assert sorted(ids, key=text.natural_key) == ["WQ 1-9", "WQ 1-10", "WQ 1-229", "WQ 2-1"]
+
+
+INVISIBLES = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e", "\U000e0041"]
+
+
+def test_the_invisible_characters_are_unicodes_format_characters() -> None:
+    """INVISIBLE holds every character of category Cf in this Python's Unicode database, and
+    nothing else but characters that database does not know yet (later Unicode versions)."""
+    listed = re.compile(f"[{text.INVISIBLE}]")
+    every = [chr(point) for point in range(sys.maxunicode + 1)]
+    assert [c for c in every if unicodedata.category(c) == "Cf" and not listed.match(c)] == []
+    assert {unicodedata.category(c) for c in every if listed.match(c)} <= {"Cf", "Cn"}
+
+
+@pytest.mark.parametrize("invisible", INVISIBLES, ids=lambda c: f"U+{ord(c):04X}")
+def test_keys_and_folding_see_through_invisible_characters(invisible: str) -> None:
+    """A title with an invisible character inside has the key and the folded form of the
+    title without it; so do codes (their ASCII fast path has none to drop)."""
+    assert text.key(f"丝{invisible}苗米") == text.key("丝苗米")
+    assert text.key(f"T/GBAS{invisible} 6-2022") == text.key("T/GBAS 6-2022")
+    assert text.fold(f"Dragon{invisible} Boat 龍{invisible}舟") == text.fold("Dragon Boat 龍舟")
+    assert text.first_invisible(f"丝苗{invisible}米{invisible}") == invisible
+
+
+def test_an_invisible_character_does_not_stop_an_accent_composing() -> None:
+    """Dropped before NFKC: e, a zero-width joiner and a combining acute key like é."""
+    assert text.key("cafe\u200d\u0301") == text.key("café")
+
+
+def test_text_without_invisible_characters_has_none_to_report() -> None:
+    assert text.first_invisible("丝苗米 T/GBAS 6-2022") is None
+    assert text.first_invisible("plain ascii") is None
+
+
+def test_search_and_show_find_a_title_typed_with_an_invisible_character(
+    runner: CliRunner, mini_path: Path
+) -> None:
+    """A query pasted with a zero-width space in it finds the title as it reads."""
+    found = runner.invoke(app, ["search", "测试\u200b龙舟", "-c", str(mini_path), "-f", "csv"])
+    assert found.exit_code == 0, found.output
+    assert "测试龙舟数据规范" in found.stdout
+    shown = runner.invoke(app, ["show", "测试\u200b米", "-c", str(mini_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "WQ 1-9" in shown.stdout

@@ -10,6 +10,10 @@ content key); its shape is checked before it is used. A damaged, foreign or miss
 ignored and rebuilt, never believed. Every failure here (no cache directory, no permission, a
 corrupt file, a FIFO where a snapshot should be) only means a slower run.
 
+A catalogue that was refused leaves a record of its problems instead, keyed and sealed the same
+way but named ``.rejected`` (never ``.snapshot``, so nothing can take it for a valid catalogue):
+the same bytes under the same code are refused again, with the same report, without parsing.
+
 Location: ``$GBASTD_CACHE_DIR``, else ``$XDG_CACHE_HOME/gbastd`` (when absolute, as the XDG
 specification requires), else ``~/.cache/gbastd`` (when the home directory is known); else no
 cache. ``GBASTD_NO_CACHE=1`` turns the cache off.
@@ -23,10 +27,14 @@ import stat
 import sys
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from gbastd.errors import Problem
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS
 from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 try:  # the builtin module: hashlib would also load OpenSSL, a few ms on every start
     from _blake2 import blake2b
@@ -35,6 +43,7 @@ except ImportError:  # pragma: no cover - Python builds without it
 
 SNAPSHOT_FORMAT = 4
 _MAGIC = b"gbastd-snapshot\n"
+_REJECTED_MAGIC = b"gbastd-rejected\n"
 _MAX_SNAPSHOT = 4 << 30  # far above a million entries; a bigger file is not one of ours
 # Above this size, OpenSSL's SHA-256 (hardware-accelerated, about 3x faster than blake2b here)
 # repays the few milliseconds that importing hashlib adds; below it, blake2b needs no import.
@@ -152,15 +161,8 @@ def read(source: Path, key: str) -> Catalogue | None:
     folder = directory()
     if folder is None:
         return None
-    blob = _read_regular_file(folder / f"{_path_prefix(source)}-{key}.snapshot")
-    if blob is None:
-        return None
-    header = len(_MAGIC) + 4
-    if not blob.startswith(_MAGIC) or len(blob) <= header:
-        return None
-    payload = memoryview(blob)[header:]
-    # CRC-32 detects damage (truncation, flipped bits); the key already rules out staleness.
-    if zlib.crc32(payload).to_bytes(4, "big") != blob[len(_MAGIC) : header]:
+    payload = _unseal(folder / f"{_path_prefix(source)}-{key}.snapshot", _MAGIC)
+    if payload is None:
         return None
     try:
         about, body = marshal.loads(payload)
@@ -169,6 +171,21 @@ def read(source: Path, key: str) -> Catalogue | None:
         return decode(body, str(source))
     except (EOFError, ValueError, TypeError):
         return None
+
+
+def _unseal(path: Path, magic: bytes) -> memoryview | None:
+    """The payload of a sealed file, or None when it is missing, foreign or damaged."""
+    blob = _read_regular_file(path)
+    if blob is None:
+        return None
+    header = len(magic) + 4
+    if not blob.startswith(magic) or len(blob) <= header:
+        return None
+    payload = memoryview(blob)[header:]
+    # CRC-32 detects damage (truncation, flipped bits); the key already rules out staleness.
+    if zlib.crc32(payload).to_bytes(4, "big") != blob[len(magic) : header]:
+        return None
+    return payload
 
 
 def _read_regular_file(path: Path) -> bytes | None:
@@ -201,14 +218,67 @@ def write(source: Path, key: str, catalogue: Catalogue) -> None:
     if _write_atomically(
         folder, name, seal(marshal.dumps((_about(source, key), encode(catalogue))))
     ):
-        for old in folder.glob(f"{prefix}-*.snapshot"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
+        _drop_others(folder, prefix, name, "snapshot")
+        _drop_others(folder, prefix, "", "rejected")  # the file is valid now
 
 
-def seal(payload: bytes) -> bytes:
-    """Return a snapshot file's bytes: the magic line, the payload's CRC-32, the payload."""
-    return _MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+def seal(payload: bytes, magic: bytes = _MAGIC) -> bytes:
+    """Return a sealed file's bytes: the magic line, the payload's CRC-32, the payload."""
+    return magic + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def _drop_others(folder: Path, prefix: str, keep: str, kind: str) -> None:
+    for old in folder.glob(f"{prefix}-*.{kind}"):
+        if old.name != keep:
+            old.unlink(missing_ok=True)
+
+
+def read_rejection(source: Path, key: str) -> tuple[Problem, ...] | None:
+    """Return the problems for which ``source`` with ``key`` was refused, or None when there is
+    no sound record of exactly that file and content."""
+    folder = directory()
+    if folder is None:
+        return None
+    payload = _unseal(folder / f"{_path_prefix(source)}-{key}.rejected", _REJECTED_MAGIC)
+    if payload is None:
+        return None
+    try:
+        about, problems = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if about != _about(source, key) or not isinstance(problems, tuple) or not problems:
+        return None
+    if not all(_is_problem(problem) for problem in problems):
+        return None
+    return tuple(Problem._make(p) for p in problems)
+
+
+def _is_problem(values: object) -> bool:
+    """Whether ``values`` are a Problem's: a message, then an optional position, entry, field,
+    line and column."""
+    number, text = (int, type(None)), (str, type(None))
+    shape: tuple[type | tuple[type, ...], ...] = (str, number, text, text, number, number)
+    return (
+        isinstance(values, tuple)
+        and len(values) == len(shape)
+        and all(
+            isinstance(value, kind) and not isinstance(value, bool)
+            for value, kind in zip(values, shape, strict=True)
+        )
+    )
+
+
+def write_rejection(source: Path, key: str, problems: Sequence[Problem]) -> None:
+    """Record that ``source`` with ``key`` was refused for ``problems`` (replacing the record of
+    an earlier content); never raises."""
+    folder = directory()
+    if folder is None or not problems:
+        return
+    prefix = _path_prefix(source)
+    name = f"{prefix}-{key}.rejected"
+    payload = marshal.dumps((_about(source, key), tuple(tuple(p) for p in problems)))
+    if _write_atomically(folder, name, seal(payload, _REJECTED_MAGIC)):
+        _drop_others(folder, prefix, name, "rejected")
 
 
 def _about(source: Path, key: str) -> tuple[Any, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, NamedTuple
@@ -25,6 +26,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     create_model,
     field_validator,
 )
@@ -86,8 +88,23 @@ MAX_TEXT = 1000
 """Longest text value accepted: far beyond any real title, short of a pasted document."""
 
 
+_VISIBLE = f"^[^{text.INVISIBLE}]*$"
+"""No invisible character (text.INVISIBLE): two titles differing only by one look the same, and
+a search typed from what is seen would miss it. A pattern, so that pydantic-core checks it (a
+Python validator would cost four times as much on a large catalogue)."""
+
+
+def _invisible(value: str) -> str:
+    found = text.first_invisible(value) or "\ufffd"
+    name = unicodedata.name(found, "")
+    return f"contains an invisible character (U+{ord(found):04X} {name}); remove it"
+
+
 NonBlank = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT, pattern=_VISIBLE),
+    # The published schema keeps to what a writer needs; the pattern is long and unreadable.
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TEXT}),
 ]
 GbaId = Annotated[NonBlank, AfterValidator(_gba_id)]
 Url = Annotated[NonBlank, AfterValidator(_url)]
@@ -376,6 +393,8 @@ def _message(item: Any, model_name: str) -> str:
         return "must not be empty (leave the key out when the value is unknown)"
     if kind == "string_too_long":
         return f"is {len(item['input']):,} characters long; at most {MAX_TEXT:,} are allowed"
+    if kind == "string_pattern_mismatch" and item["ctx"]["pattern"] == _VISIBLE:
+        return _invisible(item["input"])
     if kind == "string_pattern_mismatch":
         return f"{item['input']!r} is not a domain tag (lower-case letters, digits, hyphens)"
     if kind == "too_short":

@@ -16,6 +16,18 @@ _GBA_ID = r"WQ(\d+)-(\d+)"
 _CANONICAL_GBA_ID = r"WQ [1-9]\d*-[1-9]\d*"
 _SPACES = r"\s+"
 _DIGITS = r"(\d+)"
+# Unicode's format characters (general category Cf): zero-width space, non-joiner and joiner, word
+# joiner, soft hyphen, byte-order mark, the bidirectional controls and the like. They show
+# nothing, so texts that differ only by them look the same: keys and folding drop them, and a
+# catalogue may not hold them in its text (model.py). These are Unicode 15's; tests/test_text.py
+# checks them against the running Python's character database.
+INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+"""The invisible characters, as the inside of a regular expression's character class."""
 
 
 def normalise_gba_id(raw: str) -> str | None:
@@ -33,17 +45,38 @@ def normalise_gba_id(raw: str) -> str | None:
 
 
 def key(text: str) -> str:
-    """Return the lookup key of an id, code or title: width, case, dashes and spaces folded."""
-    if text.isascii():  # NFKC, dashes and Han forms leave ASCII as it is
+    """Return the lookup key of an id, code or title: width, case, dashes and spaces folded,
+    invisible characters dropped."""
+    if text.isascii():  # no invisible characters, and NFKC, dashes and Han forms leave it alone
         return "".join(text.lower().split())
-    folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
+    folded = unicodedata.normalize("NFKC", visible(text)).translate(_DASHES).casefold()
     return "".join(fold_han(folded).split())
 
 
 def fold(text: str) -> str:
-    """Return text folded for searching: width, case and Traditional→Simplified characters."""
-    folded = unicodedata.normalize("NFKC", text).translate(_DASHES).casefold()
+    """Return text folded for searching: width, case and Traditional→Simplified characters,
+    invisible characters dropped."""
+    folded = unicodedata.normalize("NFKC", visible(text)).translate(_DASHES).casefold()
     return re.sub(_SPACES, " ", fold_han(folded)).strip()
+
+
+def visible(text: str) -> str:
+    """Return text without its invisible characters (dropped before NFKC, so that one between a
+    letter and its accent does not stop them composing)."""
+    return _invisible().sub("", text)
+
+
+def first_invisible(text: str) -> str | None:
+    """Return the first invisible character in text, or None."""
+    if text.isascii():
+        return None
+    found = _invisible().search(text)
+    return found[0] if found else None
+
+
+@cache
+def _invisible() -> re.Pattern[str]:
+    return re.compile(f"[{INVISIBLE}]")
 
 
 def fold_han(text: str) -> str:
