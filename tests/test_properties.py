@@ -24,7 +24,7 @@ TAGS = ["food", "data", "elderly-care"]
 # Text as a catalogue may hold it: any characters but lone surrogates (not encodable), already
 # stripped of surrounding white space (the loader strips it).
 plain_text = st.text(
-    alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=20
+    alphabet=st.characters(exclude_categories=["Cs", "Cf"]), min_size=1, max_size=20
 ).filter(lambda value: value.strip() == value and value != "")
 optional_text = st.none() | plain_text
 urls = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~/?=&%", max_size=15).map(

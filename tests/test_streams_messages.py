@@ -115,16 +115,18 @@ def test_a_terminal_note_into_a_full_stderr_changes_nothing() -> None:
 
 # ------------------------------------------------------------------ nothing raw in messages
 
-HOSTILE_TITLE = "测试赛事志愿服务\x1b]0;pwned\x07\u202e[/x]"
+# Stored text may not hold format characters (a bidi override is refused on load), so the
+# title carries control characters; U+202E reaches messages through a key name below.
+HOSTILE_TITLE = "测试赛事志愿服务\x1b]0;pwned\x07[/x]"
 RAW = (b"\x1b", b"\x07", "\u202e".encode())
-ESCAPED = "测试赛事志愿服务\\x1b]0;pwned\\x07\\u202e[/x]".encode()
+ESCAPED = "测试赛事志愿服务\\x1b]0;pwned\\x07[/x]".encode()
 
 
 # The last entry (known by its title alone) gets a title that would retitle the window and
 # reverse the text, ending in rich markup.
 HOSTILE_EDIT = (
     'title_zh = "测试赛事志愿服务"',
-    'title_zh = "测试赛事志愿服务\\u001b]0;pwned\\u0007\\u202e[/x]"',
+    'title_zh = "测试赛事志愿服务\\u001b]0;pwned\\u0007[/x]"',
 )
 
 
