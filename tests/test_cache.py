@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_edit_that_keeps_size_and_modification_time_is_seen(
 def test_recently_changed_file_is_not_remembered_by_status(copy: Path) -> None:
     """A file written moments ago could change again within one clock tick: hash it each time."""
     catalogue.load(copy)
-    assert cache.remembered_key(copy, cache.salt("any")) is None
+    assert cache.remembered_key(copy, cache.salt(__version__)) is None
     folder = cache.directory()
     assert folder is not None and not list(folder.glob("*.stat"))
 
@@ -217,16 +218,56 @@ def test_a_killed_writers_temporaries_are_cleared(copy: Path) -> None:
 
 
 def test_changed_code_is_not_answered_by_old_snapshots(tmp_path: Path) -> None:
-    """The salt covers every module: touching text.py (not model.py) changes it."""
-    before = cache.salt(__version__)
-    text_module = Path(cache.__file__).with_name("text.py")
-    status = text_module.stat()
-    try:
-        os.utime(text_module, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-        assert cache.salt(__version__) != before
-    finally:
-        os.utime(text_module, ns=(status.st_atime_ns, status.st_mtime_ns))
-    assert cache.salt(__version__) == before
+    """The issue's case: in a copy of the package, change how text.py writes a GBA id (not
+    model.py); a warm cache then shows the new ids, as a cold run does, never the old ones."""
+    copy = tmp_path / "pkg"
+    shutil.copytree(Path(cache.__file__).parent, copy / "gbastd", ignore=_PYCACHE)
+    env = {**os.environ, "PYTHONPATH": str(copy), "GBASTD_CACHE_DIR": str(tmp_path / "c")}
+    args = [sys.executable, "-m", "gbastd", "list", "-c", str(DATA / "mini.toml"), "-f", "csv"]
+
+    def ids() -> list[str]:
+        done = subprocess.run(
+            [*args, "-F", "gba_id"], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.splitlines()[1:3]
+
+    assert ids() == ids() == ["WQ 1-9", "WQ 1-10"]  # the second answered by the snapshot
+    text_module = copy / "gbastd" / "text.py"
+    source = text_module.read_text(encoding="utf-8")
+    for old, new in (
+        ('_CANONICAL_GBA_ID = r"WQ [1-9]\\d*-[1-9]\\d*"', '_CANONICAL_GBA_ID = r"(?!)"'),
+        (
+            'return f"WQ {int(match[1])}-{int(match[2])}"',
+            'return f"WQ {int(match[1])}/{int(match[2])}"',
+        ),
+    ):
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    text_module.write_text(source, encoding="utf-8")
+    assert ids() == ["WQ 1/9", "WQ 1/10"]
+
+
+_PYCACHE = shutil.ignore_patterns("__pycache__")
+
+
+def test_an_entry_that_will_not_decode_is_rebuilt_not_an_error(copy: Path) -> None:
+    """A snapshot whose checksum is sound but whose entry is cut short after its first bytes
+    (which are all the shape check reads) answers from the file instead: through the real
+    CLI, the right rows, exit 0, and a sound snapshot written in its place."""
+    args = [sys.executable, "-m", "gbastd", "list", "-c", str(copy), "-f", "csv", "-F", "code"]
+    env = {**os.environ, "GBASTD_CACHE_DIR": str(cache.directory())}
+    expected = subprocess.run(args, env=env, capture_output=True, check=True).stdout
+    (snapshot,) = snapshots()
+    about, (info, domains, tags, blobs) = marshal.loads(
+        snapshot.read_bytes()[len(cache.seal(b"")) :]
+    )
+    damaged = (about, (info, domains, tags, (blobs[0][:2], *blobs[1:])))
+    snapshot.write_bytes(cache.seal(marshal.dumps(damaged)))
+    again = subprocess.run(args, env=env, capture_output=True, check=False)
+    assert (again.returncode, again.stdout, again.stderr) == (0, expected, b"")
+    (rebuilt,) = snapshots()
+    assert catalogue.load(copy).standards[0].code == "T/TEST 9-2022"
+    assert rebuilt.read_bytes() != cache.seal(marshal.dumps(damaged))
 
 
 def test_unwritable_cache_only_costs_speed(
@@ -338,3 +379,47 @@ def test_piped_list_imports_neither_rich_nor_pydantic(tmp_path: Path) -> None:
     assert "pydantic" in cold and "rich" not in cold
     warm = imported_modules(*args, env=env)
     assert not {"rich", "pydantic", "tomllib", "json"} & warm
+
+
+_WATCH_OPENS = """
+import os, sys
+def watch(event, args):
+    # Every file a catalogue or the cache could be read from: say so on stderr at once
+    # (main leaves with os._exit, so nothing may wait for the end).
+    if event == "open" and isinstance(args[0], str) and args[0].endswith(
+        (".toml", ".snapshot", ".stat", ".rejected")
+    ):
+        os.write(2, ("OPENED " + args[0] + "\\n").encode())
+sys.addaudithook(watch)
+from gbastd.cli import main
+main(sys.argv[1:])
+"""
+
+
+def opened_files(*args: str, tmp_path: Path) -> list[str]:
+    """Run gbastd in a fresh interpreter and list every catalogue or cache file it opened,
+    however the code reaches it (Python's audit hook sees every open)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WATCH_OPENS, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "GBASTD_CACHE_DIR": str(tmp_path / "c"), "GBASTD_CATALOGUE": ""},
+        timeout=60,
+        check=False,
+    )
+    return [line for line in done.stderr.splitlines() if line.startswith("OPENED ")]
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--help"], ["list", "--help"], ["show", "--help"], []]
+)
+def test_help_and_version_open_no_catalogue_and_no_cache(args: list[str], tmp_path: Path) -> None:
+    """No catalogue, snapshot or status record is opened for help or the version."""
+    assert opened_files(*args, tmp_path=tmp_path) == []
+
+
+def test_the_open_watch_sees_a_catalogue_being_read(tmp_path: Path) -> None:
+    """Control: the same watch reports the catalogue and cache a real command reads."""
+    seen = opened_files("list", "-c", str(DATA / "mini.toml"), tmp_path=tmp_path)
+    assert any(line.endswith("mini.toml") for line in seen)
+    assert any(line.endswith(".snapshot") for line in seen)

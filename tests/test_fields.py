@@ -133,14 +133,19 @@ SCRATCH = """    Field(
 @pytest.fixture(name="scratch_package", scope="module")
 def _scratch_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of gbastd whose field table, and nothing else, has one more row."""
-    root = tmp_path_factory.mktemp("scratch")
+    return package_with_row(tmp_path_factory.mktemp("scratch"), SCRATCH)
+
+
+def package_with_row(root: Path, row: str) -> Path:
+    """Copy gbastd under ``root`` and add ``row`` (source text ending the table) to its field
+    table; return the folder to put on PYTHONPATH."""
     copy = root / "gbastd"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     table = copy / "fields.py"
     source = table.read_text(encoding="utf-8")
     end = ')\n"""The fields of a ``[[standard]]`` entry, in file and output order."""\n'
     assert source.count(end) == 1
-    table.write_text(source.replace(end, SCRATCH), encoding="utf-8")
+    table.write_text(source.replace(end, row), encoding="utf-8")
     return root
 
 
@@ -213,3 +218,22 @@ def test_a_field_added_to_the_table_appears_everywhere(
         check=True,
     ).stdout
     assert "| `scratch_note` | text, optional | 草稿备注 / 草稿備註 / Scratch note |" in readme
+
+
+SCRATCH_TAGS = SCRATCH.replace(
+    '"scratch_note",\n        Kind.TEXT,', '"labels",\n        Kind.TAGS,'
+).replace('"Scratch note",\n    ),', '"Labels",\n        item="label",\n    ),')
+
+
+def test_a_tags_field_added_to_the_table_takes_declared_tags_only(tmp_path: Path) -> None:
+    """The rule that tags are declared belongs to the kind, not to the name 'domains'."""
+    package = package_with_row(tmp_path / "pkg", SCRATCH_TAGS)
+    cat = tmp_path / "cat.toml"
+    cat.write_bytes((DATA / "mini.toml").read_bytes())
+    add = ["add", "-c", str(cat), "--title-zh", "草稿", "-d", "food", "--source", "https://e.org"]
+    refused = scratch_run(package, *add, "--label", "nope")
+    assert refused.returncode == 2, refused.stderr
+    assert "Invalid value for '--label': undeclared domain tag 'nope'" in refused.stderr
+    accepted = scratch_run(package, *add, "--label", "sports,data")
+    assert accepted.returncode == 0, accepted.stderr
+    assert 'labels = [\n    "sports",\n    "data",\n]' in cat.read_text(encoding="utf-8")

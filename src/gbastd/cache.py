@@ -26,6 +26,7 @@ import os
 import stat
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,9 +156,10 @@ def _path_prefix(source: Path) -> str:
     return blake2b(absolute, digest_size=8).hexdigest()
 
 
-def read(source: Path, key: str) -> Catalogue | None:
+def read(source: Path, key: str, rebuild: Callable[[], Catalogue]) -> Catalogue | None:
     """Return the catalogue snapshotted for ``source`` with ``key``, or None if there is no
-    sound snapshot of exactly that file and content."""
+    sound snapshot of exactly that file and content. ``rebuild`` answers instead, should an
+    entry turn out not to decode when it is used (see ``decode``)."""
     folder = directory()
     if folder is None:
         return None
@@ -168,7 +170,7 @@ def read(source: Path, key: str) -> Catalogue | None:
         about, body = marshal.loads(payload)
         if about != _about(source, key):  # another file's, or another format's
             return None
-        return decode(body, str(source))
+        return decode(body, str(source), rebuild)
     except (EOFError, ValueError, TypeError):
         return None
 
@@ -312,8 +314,15 @@ def encode(catalogue: Catalogue) -> tuple[Any, ...]:
 _ENTRY_HEADS = {bytes([code, len(FIELDS)]) for code in (0x29, 0xA9)}
 
 
-def decode(body: tuple[Any, ...], path: str) -> Catalogue:
+def decode(
+    body: tuple[Any, ...], path: str, rebuild: Callable[[], Catalogue] | None = None
+) -> Catalogue:
     """Rebuild a catalogue from ``encode``'s tuples; entries are decoded when used.
+
+    Every entry's shape is checked here from its first bytes; one that still fails to decode
+    when used (damage a checksum cannot see) is never believed: ``rebuild`` (parsing the
+    source again) answers from then on. Checking each value's type on every decode would
+    double the cost of the lazy decoding the main job relies on.
 
     Raises:
         ValueError: the tuples do not have the shape ``encode`` gives them.
@@ -327,8 +336,17 @@ def decode(body: tuple[Any, ...], path: str) -> Catalogue:
     if not all(isinstance(t, tuple) and all(isinstance(x, str) for x in t) for t in tags):
         raise ValueError("snapshot tags of another shape")
 
+    rebuilt: list[Catalogue] = []
+
     def entry(index: int) -> Standard:
-        return Standard._make(marshal.loads(blobs[index]))
+        try:
+            return Standard._make(marshal.loads(blobs[index]))
+        except (EOFError, ValueError, TypeError):
+            if rebuild is None:
+                raise ValueError("snapshot entry does not decode") from None
+            if not rebuilt:
+                rebuilt.append(rebuild())
+            return rebuilt[0].standards[index]
 
     return Catalogue(
         path=path,

@@ -73,13 +73,14 @@ def load(
     """
     resolved = resolve(path)
     salt = cache.salt(__version__)
+    rebuild = _rebuilder(resolved, salt)
     # Loading builds a great many small objects that hold no cycles: collecting is waste.
     collecting = gc.isenabled()
     gc.disable()
     try:
         known = cache.remembered_key(resolved, salt)
         if known is not None:
-            cached = cache.read(resolved, known)
+            cached = cache.read(resolved, known, rebuild)
             if cached is not None:
                 return cached
             refused = cache.read_rejection(resolved, known)
@@ -87,7 +88,7 @@ def load(
                 raise CatalogueInvalid(str(resolved), refused)
         data, before, after = _read_source(resolved)
         key = cache.content_key(data, salt)
-        catalogue = cache.read(resolved, key)
+        catalogue = cache.read(resolved, key, rebuild)
         if catalogue is None:
             # The same bytes under the same code get the same report, without a parse.
             refused = cache.read_rejection(resolved, key)
@@ -106,6 +107,20 @@ def load(
     finally:
         if collecting:
             gc.enable()
+
+
+def _rebuilder(path: Path, salt: str) -> Callable[[], Catalogue]:
+    """What answers when a snapshot's entry will not decode: the file parsed again, and a
+    fresh snapshot in place of the bad one."""
+
+    def rebuild() -> Catalogue:
+        data, _, _ = _read_source(path)
+        key = cache.content_key(data, salt)
+        catalogue = parse(data, str(path))
+        cache.write(path, key, catalogue)
+        return catalogue
+
+    return rebuild
 
 
 def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:

@@ -108,38 +108,37 @@ NonBlank = Annotated[
 ]
 GbaId = Annotated[NonBlank, AfterValidator(_gba_id)]
 Url = Annotated[NonBlank, AfterValidator(_url)]
-Tag = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+TAG_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
+"""A domain tag: lower-case letters, digits and hyphens, e.g. elderly-care."""
+Tag = Annotated[str, StringConstraints(pattern=f"^{TAG_PATTERN}$")]
+
+
+def _declared_unique_tags(tags: list[str], info: ValidationInfo) -> list[str]:
+    """Tags are listed once each and declared in [domains] (the context's "tags")."""
+    if len(set(tags)) != len(tags):
+        raise ValueError("lists a tag more than once")
+    declared: Sequence[str] | None = (info.context or {}).get("tags")
+    if declared is not None:
+        unknown = [tag for tag in tags if tag not in declared]
+        if unknown:
+            raise ValueError(
+                f"undeclared domain tag {unknown[0]!r}; declared tags: {', '.join(declared)}"
+            )
+    return tags
+
+
+TagList = Annotated[list[Tag], AfterValidator(_declared_unique_tags)]
 PartialDate = Annotated[str, BeforeValidator(_partial_date)]
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class _EntryRules(BaseModel):
-    """The rules of an entry that span its fields; its fields come from the field table."""
-
-    model_config = _STRICT
-
-    @field_validator("domains", check_fields=False)
-    @classmethod
-    def _declared_unique_tags(cls, tags: list[str], info: ValidationInfo) -> list[str]:
-        if len(set(tags)) != len(tags):
-            raise ValueError("lists a tag more than once")
-        declared: Sequence[str] | None = (info.context or {}).get("tags")
-        if declared is not None:
-            unknown = [tag for tag in tags if tag not in declared]
-            if unknown:
-                raise ValueError(
-                    f"undeclared domain tag {unknown[0]!r}; declared tags: {', '.join(declared)}"
-                )
-        return tags
-
-    @field_validator("effective", check_fields=False)
-    @classmethod
-    def _effective_not_before_issued(cls, effective: date | None, info: ValidationInfo) -> Any:
-        issued = info.data.get("issued")
-        if effective is not None and issued is not None and effective < issued:
-            raise ValueError(f"{effective} is before the issue date {issued}")
-        return effective
+def _effective_not_before_issued(cls: Any, effective: date | None, info: ValidationInfo) -> Any:
+    """The one rule between two fields of an entry: a standard takes effect once issued."""
+    issued = info.data.get("issued")
+    if effective is not None and issued is not None and effective < issued:
+        raise ValueError(f"{effective} is before the issue date {issued}")
+    return effective
 
 
 class DomainModel(BaseModel):
@@ -189,7 +188,7 @@ _TYPES: dict[Kind, Any] = {
     Kind.CODE: NonBlank,
     Kind.DATE: date,
     Kind.INTEGER: int,
-    Kind.TAGS: list[Tag],
+    Kind.TAGS: TagList,
     Kind.URLS: list[Url],
     Kind.STATUS: Status,
     Kind.TOTALS: list[TotalModel],
@@ -199,7 +198,10 @@ _ENTRY_DEFINITIONS: dict[str, Any] = {field.name: _definition(field) for field i
 _INFO_DEFINITIONS: dict[str, Any] = {field.name: _definition(field) for field in CATALOGUE_FIELDS}
 StandardModel = create_model(
     "StandardModel",
-    __base__=_EntryRules,
+    __config__=_STRICT,
+    # Named fields, checked: renaming issued or effective in the table fails here, at import,
+    # rather than silently dropping the rule.
+    __validators__={"_effective": field_validator("effective")(_effective_not_before_issued)},
     __doc__="One ``[[standard]]`` entry. Only the required fields must be given; a value no "
     "source gives is left out, never guessed.",
     **_ENTRY_DEFINITIONS,
@@ -338,7 +340,7 @@ def _validate_domains(raw: object, problems: list[Problem]) -> dict[str, Domain]
         problems.append(Problem("must be a table of [domains.<tag>] tables", field="domains"))
         return None
     domains: dict[str, Domain] = {}
-    tag_pattern = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+    tag_pattern = re.compile(TAG_PATTERN)
     for tag, labels in raw.items():
         where = f"domains.{tag}"
         if not tag_pattern.fullmatch(tag):
