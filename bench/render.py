@@ -25,7 +25,7 @@ LABEL = {
 
 def size_label(n: str) -> str:
     names = {
-        "emb": "embedded (58)",
+        "emb": "embedded",
         "262": "262",
         "10000": "10k",
         "100000": "100k",
