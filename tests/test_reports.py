@@ -100,6 +100,24 @@ class TestXlsx:
         assert second["sources"] == "https://example.org/list-1 ; https://example.org/press"
         assert second["issued"] is None
 
+    def test_pandas_reads_every_value_back(self, runner: CliRunner, tmp_path: Path) -> None:
+        """pandas (as an analyst opens it) reads the entries sheet with every Chinese
+        character, the hostile titles as text, dates as dates and the batch as a number."""
+        pandas = pytest.importorskip("pandas", reason="pandas (a test extra) reads the XLSX")
+        out = export(runner, hostile(tmp_path), tmp_path / "p.xlsx")
+        frame = pandas.read_excel(out, sheet_name="entries", dtype=object)
+        assert list(frame.columns) == list(FIELDS)
+        expected = export(runner, hostile(tmp_path), tmp_path / "p.csv")
+        rows = list(csv.DictReader(io.StringIO(expected.read_text(encoding="utf-8"))))
+        for row, (_, read) in zip(rows, frame.iterrows(), strict=True):
+            for name in ("gba_id", "code", "title_zh", "title_zh_hant", "domains", "sources"):
+                assert ("" if pandas.isna(read[name]) else read[name]) == row[name], name
+            if row["listed"]:
+                assert read["listed"].date().isoformat() == row["listed"]
+            if row["batch"]:
+                assert int(read["batch"]) == int(row["batch"])
+        assert sorted(frame["title_zh"]) == sorted(HOSTILE_TITLES.values())
+
     def test_widths_follow_display_width(self, runner: CliRunner, tmp_path: Path) -> None:
         """A Chinese character counts two columns: 测试龙舟数据规范 needs 16, plus padding."""
         sheet = openpyxl.load_workbook(
