@@ -58,6 +58,23 @@ def _mini(mini_path: Path) -> Catalogue:
     return gbastd.load(mini_path)
 
 
+@pytest.fixture(name="parses")
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every real parse-and-validate, which the cache (of valid catalogues and of
+    refusals) exists to spare."""
+    from gbastd import catalogue
+
+    calls: list[str] = []
+    real = catalogue.parse
+
+    def counting(data: bytes, path: str, **kwargs: Any) -> Catalogue:
+        calls.append(path)
+        return real(data, path, **kwargs)
+
+    monkeypatch.setattr(catalogue, "parse", counting)
+    return calls
+
+
 @pytest.fixture(name="golden")
 def _golden(request: pytest.FixtureRequest) -> Iterator[GoldenCheck]:
     yield GoldenCheck(update=bool(request.config.getoption("--update-golden")))

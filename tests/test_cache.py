@@ -29,20 +29,6 @@ def _copy(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(name="parses")
-def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every real parse-and-validate, which the cache exists to avoid."""
-    calls: list[str] = []
-    real = catalogue.parse
-
-    def counting(data: bytes, path: str, **kwargs: object) -> Catalogue:
-        calls.append(path)
-        return real(data, path, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(catalogue, "parse", counting)
-    return calls
-
-
 def snapshots() -> list[Path]:
     folder = cache.directory()
     assert folder is not None

@@ -7,7 +7,6 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 import tomli_w
@@ -18,7 +17,6 @@ from typer.testing import CliRunner
 from gbastd import cache, catalogue
 from gbastd.cli import app
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound
-from gbastd.records import Catalogue
 
 ROOT = Path(__file__).parents[1]
 INVALID = ROOT / "tests" / "data" / "invalid"
@@ -354,20 +352,6 @@ def _bad(tmp_path: Path) -> Path:
     path = tmp_path / "bad.toml"
     path.write_bytes((INVALID / "several-problems-at-once.toml").read_bytes())
     return path
-
-
-@pytest.fixture(name="parses")
-def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every real parse, which a remembered refusal spares."""
-    calls: list[str] = []
-    real = catalogue.parse
-
-    def counting(data: bytes, path: str, **kwargs: Any) -> Catalogue:
-        calls.append(path)
-        return real(data, path, **kwargs)
-
-    monkeypatch.setattr(catalogue, "parse", counting)
-    return calls
 
 
 def refusal(path: Path) -> CatalogueInvalid:

@@ -15,12 +15,17 @@ from .conftest import ROOT, edited_mini, run_gbastd
 MINI = str(ROOT / "tests" / "data" / "mini.toml")
 
 
-def run_in_terminal(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """Run gbastd on a pseudo-terminal; return its exit code and what it drew."""
+def run_in_terminal(
+    *args: str, env: dict[str, str] | None = None, stderr: str | None = None
+) -> tuple[int, str]:
+    """Run gbastd on a pseudo-terminal (its stderr to the file ``stderr`` names, if given);
+    return its exit code and what it drew."""
     child_env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "GBASTD_CATALOGUE"}}
     child_env.update({"COLUMNS": "100", "TERM": "xterm-256color", **(env or {})})
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child process
+        if stderr is not None:
+            os.dup2(os.open(stderr, os.O_WRONLY), 2)
         os.execve(sys.executable, [sys.executable, "-m", "gbastd", *args], child_env)
     output = b""
     while True:

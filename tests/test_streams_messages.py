@@ -4,8 +4,6 @@ characters from a catalogue or an argument to the terminal."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -89,26 +87,8 @@ def test_errors_keep_their_codes_with_stderr_closed_or_full(stderr: str, unbuffe
 @HAS_DEV_FULL
 def test_a_terminal_note_into_a_full_stderr_changes_nothing() -> None:
     """On a terminal with stderr full, list draws its table, loses its note, exits 0."""
-    child_env = {k: v for k, v in os.environ.items() if k != "GBASTD_CATALOGUE"}
-    child_env.update({"COLUMNS": "100", "TERM": "xterm-256color"})
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child process
-        full = os.open("/dev/full", os.O_WRONLY)
-        os.dup2(full, 2)
-        os.execve(sys.executable, [sys.executable, "-m", "gbastd", "list", "-c", MINI], child_env)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    screen = output.decode("utf-8")
-    assert os.waitstatus_to_exitcode(status) == 0
+    code, screen = run_in_terminal("list", "-c", MINI, stderr="/dev/full")
+    assert code == 0
     assert "测试赛事志愿服务" in screen
     assert "4 standards." not in screen
 
