@@ -116,8 +116,9 @@ class TestList:
         """An undeclared tag exits 2 and names the declared ones."""
         result = run(runner, mini_path, "list", "--domain", "fod")
         assert (result.exit_code, result.stdout) == (2, "")
-        assert (
-            result.stderr == "Error: Unknown domain 'fod'. Declared domains: food, data, sports.\n"
+        assert result.stderr == (
+            "Error: Unknown domain 'fod'. Did you mean 'food'? "
+            "Declared domains: food, data, sports.\n"
         )
 
     @pytest.mark.parametrize(

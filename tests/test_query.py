@@ -30,7 +30,10 @@ def test_several_domains_match_any(mini: Catalogue) -> None:
 
 def test_undeclared_domain_is_a_usage_error(mini: Catalogue) -> None:
     """A tag the catalogue does not declare is named, with the declared ones."""
-    with pytest.raises(InvalidQuery, match=r"Unknown domain 'fod'\. Declared domains: food, data"):
+    with pytest.raises(
+        InvalidQuery,
+        match=r"Unknown domain 'fod'\. Did you mean 'food'\? Declared domains: food, data",
+    ):
         titles(mini, domains=("fod",))
 
 

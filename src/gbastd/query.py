@@ -84,11 +84,14 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
 
 
 def check_domains(catalogue: Catalogue, tags: Iterable[str]) -> None:
-    """Raise InvalidQuery naming the first tag the catalogue does not declare, with the rest."""
+    """Raise InvalidQuery naming the first tag the catalogue does not declare, the closest
+    declared one, and the rest."""
     for tag in tags:
         if tag not in catalogue.domains:
+            close = difflib.get_close_matches(tag, list(catalogue.domains), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
             raise InvalidQuery(
-                f"Unknown domain {tag!r}. Declared domains: {', '.join(catalogue.domains)}."
+                f"Unknown domain {tag!r}.{hint} Declared domains: {', '.join(catalogue.domains)}."
             )
 
 
