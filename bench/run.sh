@@ -13,7 +13,7 @@
 # it; the peers csvkit and sqlite-utils into another; jq, mlr, sqlite3 and hyperfine from Debian.
 #
 # Knobs (environment): NS, PHASES (install gen verify startup task cold rss render), WARMUP (3),
-# MIN_RUNS (10), DATA_DIR, RESULTS_DIR, GBASTD_VENV, FAST_VENV, PEERS_VENV, BASE_PY.
+# MIN_RUNS (10), DATA_DIR, RESULTS_DIR, GBASTD_VENV, FALLBACK_VENV, PEERS_VENV, BASE_PY.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +25,7 @@ MIN_RUNS=${MIN_RUNS:-10}
 DATA_DIR=${DATA_DIR:-/tmp/gbastd-bench/data}
 RES=${RESULTS_DIR:-$HERE/results}
 GBASTD_VENV=${GBASTD_VENV:-/tmp/gbastd-bench/gbastd-venv}
-FAST_VENV=${FAST_VENV:-/tmp/gbastd-bench/gbastd-fast-venv}  # gbastd[fast]: with tomli
+FALLBACK_VENV=${FALLBACK_VENV:-/tmp/gbastd-bench/gbastd-fallback-venv}  # tomli removed
 PEERS_VENV=${PEERS_VENV:-/tmp/gbastd-bench/peers-venv}
 BASE_PY=${BASE_PY:-$(python3 -c 'import sys; print(sys.executable)')}  # not a pyenv shim
 SEED=20240262
@@ -63,11 +63,11 @@ install() {
   log "gbastd venv: pip install $REPO (not editable, as users install it)"
   "$GPY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
   "$GPY" -m pip install -q --disable-pip-version-check "$REPO"
-  "$GPY" -m pip uninstall -q -y tomli 2>/dev/null || true  # this one measures the plain install
-  [[ -x "$FAST_VENV/bin/python" ]] || "$BASE_PY" -m venv "$FAST_VENV"
-  log "gbastd[fast] venv: pip install $REPO[fast]"
-  "$FAST_VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
-  "$FAST_VENV/bin/python" -m pip install -q --disable-pip-version-check "$REPO[fast]"
+  [[ -x "$FALLBACK_VENV/bin/python" ]] || "$BASE_PY" -m venv "$FALLBACK_VENV"
+  log "gbastd fallback venv: pip install $REPO, then remove tomli (the standard library reads)"
+  "$FALLBACK_VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
+  "$FALLBACK_VENV/bin/python" -m pip install -q --disable-pip-version-check "$REPO"
+  "$FALLBACK_VENV/bin/python" -m pip uninstall -q -y tomli
 }
 
 record_env() {
@@ -162,7 +162,7 @@ cold() {
     log "cold N=$n"
     hf_once --export-json "$RES/hf_cold_$n.json" \
       -n "gbastd, cache off" "env GBASTD_NO_CACHE=1 $G list --domain food --format csv --fields code,title_zh --catalogue $DATA_DIR/cat_$n.toml" \
-      -n "gbastd[fast], cache off" "env GBASTD_NO_CACHE=1 $FAST_VENV/bin/gbastd list --domain food --format csv --fields code,title_zh --catalogue $DATA_DIR/cat_$n.toml" \
+      -n "gbastd without tomli, cache off" "env GBASTD_NO_CACHE=1 $FALLBACK_VENV/bin/gbastd list --domain food --format csv --fields code,title_zh --catalogue $DATA_DIR/cat_$n.toml" \
       -n "tomllib parse only" "$GPY -c \"import tomllib; tomllib.load(open('$DATA_DIR/cat_$n.toml', 'rb'))\"" \
       -n "py-toml" "$PPY $T/py_toml_csv.py $DATA_DIR/cat_$n.toml food"
   done

@@ -181,7 +181,7 @@ def _entry_lines(data: bytes) -> list[int]:
 
 
 def _toml_reader() -> ModuleType:
-    """Return tomli where it is installed (``gbastd[fast]``), else the standard tomllib.
+    """Return tomli (a dependency of gbastd), else the standard tomllib it was vendored as.
 
     tomllib is tomli, vendored into Python; the package on PyPI ships compiled wheels that
     parse about three times faster, which is most of a large catalogue's first run.
