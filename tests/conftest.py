@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +119,20 @@ def run_gbastd(
         timeout=60,
         check=False,
     )
+
+
+def generated_catalogue(entries: list[dict[str, Any]], tags: Iterable[str]) -> Catalogue:
+    """Validate generated ``[[standard]]`` tables under a minimal [catalogue] declaring ``tags``."""
+    from datetime import date
+
+    from gbastd.model import build_catalogue
+
+    document = {
+        "catalogue": {"name": "Generated", "as_of": date(2026, 1, 14), "published_total": 9},
+        "domains": {tag: {"zh": tag, "zh_hant": tag, "en": tag} for tag in tags},
+        "standard": entries,
+    }
+    return build_catalogue(document, "generated.toml")
 
 
 def one_entry_per_key(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -23,10 +23,9 @@ from typer.testing import CliRunner, Result
 
 from gbastd import catalogue, formats, query, sheets, text
 from gbastd.cli import app
-from gbastd.model import build_catalogue
 from gbastd.records import Catalogue, Standard
 
-from .conftest import one_entry_per_key
+from .conftest import generated_catalogue, one_entry_per_key
 
 URL = "https://example.org/list"
 TAGS = ("food", "data")
@@ -37,12 +36,7 @@ def run(runner: CliRunner, *args: str) -> Result:
 
 
 def make_catalogue(entries: list[dict[str, Any]]) -> Catalogue:
-    document = {
-        "catalogue": {"name": "Import test", "as_of": date(2026, 1, 14), "published_total": 9},
-        "domains": {tag: {"zh": tag, "zh_hant": tag, "en": tag} for tag in TAGS},
-        "standard": entries,
-    }
-    return build_catalogue(document, "generated.toml")
+    return generated_catalogue(entries, TAGS)
 
 
 def write_catalogue(path: Path, entries: list[dict[str, Any]]) -> Path:

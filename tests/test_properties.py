@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 
 from gbastd import catalogue, formats, query, text
 from gbastd.fields import FIELDS
-from gbastd.model import build_catalogue
 from gbastd.records import Catalogue
 
-from .conftest import one_entry_per_key
+from .conftest import generated_catalogue, one_entry_per_key
 
 TODAY = "2026-11-27"
 TAGS = ["food", "data", "elderly-care"]
@@ -78,12 +77,7 @@ def entries(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 def accepted(raw_entries: list[dict[str, Any]]) -> Catalogue:
-    document = {
-        "catalogue": {"name": "Property test", "as_of": date(2026, 1, 14), "published_total": 9},
-        "domains": {tag: {"zh": tag, "zh_hant": tag, "en": tag} for tag in TAGS},
-        "standard": raw_entries,
-    }
-    return build_catalogue(document, "generated.toml")
+    return generated_catalogue(raw_entries, TAGS)
 
 
 @settings(max_examples=60, deadline=None)

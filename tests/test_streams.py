@@ -63,36 +63,33 @@ HAS_DEV_FULL = pytest.mark.skipif(
 FULL_SENTENCE = b"Error: cannot write output: No space left on device.\n"
 
 
+def run_with_stdout(stdout: int, *args: str, env: dict[str, str]) -> tuple[int, bytes]:
+    """Run gbastd with the given descriptor as stdout; return its exit code and stderr."""
+    result = subprocess.run(
+        [sys.executable, "-m", "gbastd", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    return result.returncode, result.stderr
+
+
 def run_into_closed_pipe(*args: str, env: dict[str, str]) -> tuple[int, bytes]:
     """Run gbastd with stdout a pipe whose reader is already gone; return code and stderr."""
     reader, writer = os.pipe()
     os.close(reader)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "gbastd", *args],
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        return run_with_stdout(writer, *args, env=env)
     finally:
         os.close(writer)
-    return result.returncode, result.stderr
 
 
 def run_into_dev_full(*args: str, env: dict[str, str]) -> tuple[int, bytes]:
     """Run gbastd with stdout /dev/full (every write fails: no space); return code, stderr."""
     with open("/dev/full", "wb") as full:
-        result = subprocess.run(
-            [sys.executable, "-m", "gbastd", *args],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            env=env,
-            timeout=60,
-            check=False,
-        )
-    return result.returncode, result.stderr
+        return run_with_stdout(full.fileno(), *args, env=env)
 
 
 @UNBUFFERED

@@ -160,19 +160,29 @@ def read(source: Path, key: str, rebuild: Callable[[], Catalogue]) -> Catalogue 
     """Return the catalogue snapshotted for ``source`` with ``key``, or None if there is no
     sound snapshot of exactly that file and content. ``rebuild`` answers instead, should an
     entry turn out not to decode when it is used (see ``decode``)."""
+    body = _read_record(source, key, ".snapshot", _MAGIC)
+    if body is None:
+        return None
+    try:
+        return decode(body, str(source), rebuild)
+    except (ValueError, TypeError):
+        return None
+
+
+def _read_record(source: Path, key: str, suffix: str, magic: bytes) -> Any | None:
+    """The body of the sealed record (a snapshot or a refusal) kept for exactly ``source``
+    with ``key``, or None when there is none, or it is damaged or of another file or format."""
     folder = directory()
     if folder is None:
         return None
-    payload = _unseal(folder / f"{_path_prefix(source)}-{key}.snapshot", _MAGIC)
+    payload = _unseal(folder / f"{_path_prefix(source)}-{key}{suffix}", magic)
     if payload is None:
         return None
     try:
         about, body = marshal.loads(payload)
-        if about != _about(source, key):  # another file's, or another format's
-            return None
-        return decode(body, str(source), rebuild)
     except (EOFError, ValueError, TypeError):
         return None
+    return body if about == _about(source, key) else None
 
 
 def _unseal(path: Path, magic: bytes) -> memoryview | None:
@@ -238,17 +248,8 @@ def _drop_others(folder: Path, prefix: str, keep: str, kind: str) -> None:
 def read_rejection(source: Path, key: str) -> tuple[Problem, ...] | None:
     """Return the problems for which ``source`` with ``key`` was refused, or None when there is
     no sound record of exactly that file and content."""
-    folder = directory()
-    if folder is None:
-        return None
-    payload = _unseal(folder / f"{_path_prefix(source)}-{key}.rejected", _REJECTED_MAGIC)
-    if payload is None:
-        return None
-    try:
-        about, problems = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if about != _about(source, key) or not isinstance(problems, tuple) or not problems:
+    problems = _read_record(source, key, ".rejected", _REJECTED_MAGIC)
+    if not isinstance(problems, tuple) or not problems:
         return None
     if not all(_is_problem(problem) for problem in problems):
         return None
