@@ -20,14 +20,16 @@ PACKAGE = Path(__file__).parents[1] / "src" / PACKAGE_NAME
 # The layers, bottom first. A module may import only gbastd modules in strictly lower layers.
 # The package root is the module "__init__": `from gbastd import __version__` imports it.
 LAYERS: list[set[str]] = [
-    {"_version", "_hanzi", "errors", "fields"},  # leaves; fields is the field table
+    {"_version", "_hanzi", "_plain"},  # leaves; _plain: typing.NamedTuple without typing
+    {"errors", "fields"},  # fields is the field table
     {"records", "text"},
     {"model", "cache"},
     {"catalogue"},
     {"query", "document"},
     {"edit"},
     {"formats", "sheets", "layout"},  # layout: headers in three languages, the official layout
-    {"render", "store", "xlsx", "sqlite_export", "report"},
+    {"render", "store", "xlsx", "sqlite_export", "report", "options"},  # options: as plain data
+    {"fastpath"},  # answers the commonest piped calls before Typer is imported
     {"cli"},
     {"__init__", "__main__"},
 ]
@@ -44,8 +46,9 @@ THIRD_PARTY: dict[str, set[str]] = {
     "tomli": {"catalogue"},
 }
 
-# Only these modules may write to the terminal or end the process.
-EDGE = {"cli", "__main__"}
+# Only these modules may write to the terminal or end the process: the Typer CLI, the fast
+# path that answers before it, and the entry point that runs one or the other.
+EDGE = {"cli", "fastpath", "__main__"}
 TERMINAL_CALLS = {"print", "exit", "quit"}
 TERMINAL_ATTRIBUTES = {("sys", "exit"), ("sys", "stdout"), ("sys", "stderr"), ("os", "_exit")}
 
@@ -342,15 +345,15 @@ def test_every_import_form_is_resolved(source: str, targets: list[str]) -> None:
 @pytest.mark.parametrize(
     ("module", "code", "reported"),
     [
-        ("query", "from . import cli", "imports cli (layer 9)"),
-        ("records", "from .cli import app", "imports cli (layer 9)"),
-        ("model", "import gbastd.cli", "imports cli (layer 9)"),
-        ("catalogue", "from gbastd import __version__", "imports __init__ (layer 10)"),
-        ("cli", "from gbastd import __version__", "imports __init__ (layer 10)"),
-        ("__init__", "from gbastd import __main__", "imports __main__ (layer 10)"),
-        ("query", "from gbastd import query", "imports query (layer 5)"),
-        ("query", "from gbastd import document", "imports document (layer 5)"),
-        ("document", "def f():\n    from gbastd.edit import to_rows", "imports edit (layer 6)"),
+        ("query", "from . import cli", "imports cli (layer 11)"),
+        ("records", "from .cli import app", "imports cli (layer 11)"),
+        ("model", "import gbastd.cli", "imports cli (layer 11)"),
+        ("catalogue", "from gbastd import __version__", "imports __init__ (layer 12)"),
+        ("cli", "from gbastd import __version__", "imports __init__ (layer 12)"),
+        ("__init__", "from gbastd import __main__", "imports __main__ (layer 12)"),
+        ("query", "from gbastd import query", "imports query (layer 6)"),
+        ("query", "from gbastd import document", "imports document (layer 6)"),
+        ("document", "def f():\n    from gbastd.edit import to_rows", "imports edit (layer 7)"),
         ("formats", "if TYPE_CHECKING:\n    from gbastd.render import table", "imports render"),
         ("query", "from .. import gbastd", "reaches outside the gbastd package"),
         ("query", "from gbastd.nowhere import thing", "imports nowhere, which is in no layer"),

@@ -10,11 +10,12 @@ The Python API the command line is built on::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from gbastd._version import __version__
 
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from typing import Any
+
     from gbastd.catalogue import load
     from gbastd.errors import (
         AmbiguousKey,

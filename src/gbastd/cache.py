@@ -27,15 +27,16 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from gbastd.errors import Problem
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS
 from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
 
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any
 
 try:  # the builtin module: hashlib would also load OpenSSL, a few ms on every start
     from _blake2 import blake2b
@@ -53,11 +54,22 @@ _LARGE = 1 << 20
 
 def directory() -> Path | None:
     """Return the cache directory, or None when caching is turned off."""
+    folder = _folder()
+    if folder is None:
+        return None
+    from pathlib import Path  # only callers outside this module want one
+
+    return Path(folder)
+
+
+def _folder() -> str | None:
+    """The cache directory's name, or None (see ``directory``); pathlib costs every start a
+    few milliseconds, which the fast path (fastpath.py) does not spend."""
     if os.environ.get("GBASTD_NO_CACHE", "") not in ("", "0"):
         return None
     explicit = os.environ.get("GBASTD_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG specification: a relative path is to be ignored
         # HOME as set (an empty one means none), else the password database's entry.
@@ -65,7 +77,7 @@ def directory() -> Path | None:
         if not os.path.isabs(home):  # no home directory: no cache, not ./~/.cache
             return None
         base = os.path.join(home, ".cache")
-    return Path(base) / "gbastd"
+    return os.path.join(base, "gbastd")
 
 
 def salt(version: str) -> str:
@@ -105,18 +117,19 @@ def _signature(status: os.stat_result) -> str:
     )
 
 
-def remembered_key(source: Path, salt: str) -> str | None:
+def remembered_key(source: str | os.PathLike[str], salt: str) -> str | None:
     """Return the content key recorded for the file as it stands now, sparing a read and a hash.
 
     A record is only trusted while the file's device, inode, size, modification and change
     times are all as they were when its content was hashed (any write changes the change time,
     which no user can set back).
     """
-    folder = directory()
+    folder = _folder()
     if folder is None:
         return None
     try:
-        record = (folder / f"{_path_prefix(source)}.stat").read_text(encoding="utf-8")
+        with open(os.path.join(folder, f"{_path_prefix(source)}.stat"), encoding="utf-8") as file:
+            record = file.read()
         status = os.stat(source)
     except (OSError, UnicodeDecodeError):
         return None
@@ -132,10 +145,14 @@ _SETTLED_NS = 3_000_000_000
 
 
 def remember_key(
-    source: Path, salt: str, key: str, before: os.stat_result, after: os.stat_result
+    source: str | os.PathLike[str],
+    salt: str,
+    key: str,
+    before: os.stat_result,
+    after: os.stat_result,
 ) -> None:
     """Record the content key for the file's current status, when that is safe; never raises."""
-    folder = directory()
+    folder = _folder()
     if folder is None or _signature(before) != _signature(after):
         return
     if max(after.st_mtime_ns, after.st_ctime_ns) > _now_ns() - _SETTLED_NS:
@@ -151,12 +168,14 @@ def _now_ns() -> int:
     return time.time_ns()
 
 
-def _path_prefix(source: Path) -> str:
+def _path_prefix(source: str | os.PathLike[str]) -> str:
     absolute = os.path.abspath(source).encode("utf-8", "surrogateescape")
     return blake2b(absolute, digest_size=8).hexdigest()
 
 
-def read(source: Path, key: str, rebuild: Callable[[], Catalogue]) -> Catalogue | None:
+def read(
+    source: str | os.PathLike[str], key: str, rebuild: Callable[[], Catalogue]
+) -> Catalogue | None:
     """Return the catalogue snapshotted for ``source`` with ``key``, or None if there is no
     sound snapshot of exactly that file and content. ``rebuild`` answers instead, should an
     entry turn out not to decode when it is used (see ``decode``)."""
@@ -169,13 +188,13 @@ def read(source: Path, key: str, rebuild: Callable[[], Catalogue]) -> Catalogue 
         return None
 
 
-def _read_record(source: Path, key: str, suffix: str, magic: bytes) -> Any | None:
+def _read_record(source: str | os.PathLike[str], key: str, suffix: str, magic: bytes) -> Any | None:
     """The body of the sealed record (a snapshot or a refusal) kept for exactly ``source``
     with ``key``, or None when there is none, or it is damaged or of another file or format."""
-    folder = directory()
+    folder = _folder()
     if folder is None:
         return None
-    payload = _unseal(folder / f"{_path_prefix(source)}-{key}{suffix}", magic)
+    payload = _unseal(os.path.join(folder, f"{_path_prefix(source)}-{key}{suffix}"), magic)
     if payload is None:
         return None
     try:
@@ -185,7 +204,7 @@ def _read_record(source: Path, key: str, suffix: str, magic: bytes) -> Any | Non
     return body if about == _about(source, key) else None
 
 
-def _unseal(path: Path, magic: bytes) -> memoryview | None:
+def _unseal(path: str, magic: bytes) -> memoryview | None:
     """The payload of a sealed file, or None when it is missing, foreign or damaged."""
     blob = _read_regular_file(path)
     if blob is None:
@@ -200,7 +219,7 @@ def _unseal(path: Path, magic: bytes) -> memoryview | None:
     return payload
 
 
-def _read_regular_file(path: Path) -> bytes | None:
+def _read_regular_file(path: str) -> bytes | None:
     """Read a file only if it is a regular one of a sane size: a FIFO or a device planted
     where a snapshot should be must neither block nor stream without end."""
     try:
@@ -219,10 +238,10 @@ def _read_regular_file(path: Path) -> bytes | None:
         os.close(handle)
 
 
-def write(source: Path, key: str, catalogue: Catalogue) -> None:
+def write(source: str | os.PathLike[str], key: str, catalogue: Catalogue) -> None:
     """Store a snapshot of ``catalogue`` for ``source`` atomically and drop its older ones;
     never raises."""
-    folder = directory()
+    folder = _folder()
     if folder is None:
         return
     prefix = _path_prefix(source)
@@ -239,13 +258,15 @@ def seal(payload: bytes, magic: bytes = _MAGIC) -> bytes:
     return magic + zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
-def _drop_others(folder: Path, prefix: str, keep: str, kind: str) -> None:
-    for old in folder.glob(f"{prefix}-*.{kind}"):
+def _drop_others(folder: str, prefix: str, keep: str, kind: str) -> None:
+    from pathlib import Path  # writing is the slow path; reading needs no pathlib
+
+    for old in Path(folder).glob(f"{prefix}-*.{kind}"):
         if old.name != keep:
             old.unlink(missing_ok=True)
 
 
-def read_rejection(source: Path, key: str) -> tuple[Problem, ...] | None:
+def read_rejection(source: str | os.PathLike[str], key: str) -> tuple[Problem, ...] | None:
     """Return the problems for which ``source`` with ``key`` was refused, or None when there is
     no sound record of exactly that file and content."""
     problems = _read_record(source, key, ".rejected", _REJECTED_MAGIC)
@@ -271,10 +292,10 @@ def _is_problem(values: object) -> bool:
     )
 
 
-def write_rejection(source: Path, key: str, problems: Sequence[Problem]) -> None:
+def write_rejection(source: str | os.PathLike[str], key: str, problems: Sequence[Problem]) -> None:
     """Record that ``source`` with ``key`` was refused for ``problems`` (replacing the record of
     an earlier content); never raises."""
-    folder = directory()
+    folder = _folder()
     if folder is None or not problems:
         return
     prefix = _path_prefix(source)
@@ -284,7 +305,7 @@ def write_rejection(source: Path, key: str, problems: Sequence[Problem]) -> None
         _drop_others(folder, prefix, name, "rejected")
 
 
-def _about(source: Path, key: str) -> tuple[Any, ...]:
+def _about(source: str | os.PathLike[str], key: str) -> tuple[Any, ...]:
     """What a snapshot is of: the format, the fields, the file and its content key."""
     absolute = os.path.abspath(source).encode("utf-8", "surrogateescape")
     return (SNAPSHOT_FORMAT, FIELDS, absolute, key)
@@ -357,17 +378,18 @@ def decode(
     )
 
 
-def _write_atomically(folder: Path, name: str, blob: bytes) -> bool:
+def _write_atomically(folder: str, name: str, blob: bytes) -> bool:
     """Write a file whole or not at all; report whether it was written."""
     import tempfile
+    from pathlib import Path  # writing is the slow path; reading needs no pathlib
 
     temporary = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         with os.fdopen(handle, "wb") as stream:
             stream.write(blob)
-        os.replace(temporary, folder / name)
+        os.replace(temporary, os.path.join(folder, name))
         temporary = None
         _clear_debris(folder)
         return True
@@ -381,10 +403,12 @@ def _write_atomically(folder: Path, name: str, blob: bytes) -> bool:
 _DEBRIS_AGE_NS = 600 * 1_000_000_000  # a writer is done within seconds; ten minutes is debris
 
 
-def _clear_debris(folder: Path) -> None:
+def _clear_debris(folder: str) -> None:
     """Remove temporaries that a killed writer left behind (old enough to be nobody's)."""
+    from pathlib import Path
+
     cutoff = _now_ns() - _DEBRIS_AGE_NS
-    for leftover in folder.glob(".tmp-*"):
+    for leftover in Path(folder).glob(".tmp-*"):
         try:
             if leftover.stat().st_mtime_ns < cutoff:
                 leftover.unlink()

@@ -17,14 +17,17 @@ import gc
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from gbastd import cache
 from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
 from gbastd.records import Catalogue
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) while a changed catalogue is parsed ("parse") and
@@ -44,22 +47,49 @@ def embedded_path() -> Path:
     ``importlib.resources.files("gbastd")`` resolves to for an installed package, without the
     10 ms that importing importlib.resources adds to every start).
     """
-    here = Path(__file__).resolve().parent
-    packaged = here / "data" / "standards.toml"
-    if packaged.is_file():
+    from pathlib import Path
+
+    return Path(_embedded())
+
+
+def _embedded() -> str:
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "data", "standards.toml")
+    if os.path.isfile(packaged):
         return packaged
     # A source checkout or editable install reads the live file at the repository root.
-    return here.parents[1] / "data" / "standards.toml"
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "data", "standards.toml")
 
 
 def resolve(path: str | os.PathLike[str] | None = None) -> Path:
     """Return the catalogue path to use: explicit, else $GBASTD_CATALOGUE, else embedded."""
-    if path is not None and str(path) != "":
-        return Path(path)
+    from pathlib import Path
+
+    return Path(_resolved(path))
+
+
+def _resolved(path: str | os.PathLike[str] | None) -> str:
+    """``resolve``'s answer as the name pathlib would give it, without importing pathlib (a few
+    milliseconds of every start) where the name is already in that form."""
+    if path is not None and path != "":
+        return _as_pathlib_names(os.fspath(path))
     from_env = os.environ.get(ENV_VAR)
     if from_env:
-        return Path(from_env)
-    return embedded_path()
+        return _as_pathlib_names(from_env)
+    return _embedded()
+
+
+_NOT_PATHLIB_FORM = re.compile(r"//|/\.(?:/|$)|^\./|/$")
+
+
+def _as_pathlib_names(name: str) -> str:
+    """``str(Path(name))``: the same name without doubled slashes, ``.`` parts or a final
+    slash; pathlib is imported only for a name that has any of them."""
+    if name == "." or not _NOT_PATHLIB_FORM.search(name):
+        return name
+    from pathlib import Path
+
+    return str(Path(name))
 
 
 def load(
@@ -71,7 +101,22 @@ def load(
         CatalogueNotFound: the file is missing or unreadable.
         CatalogueInvalid: the file is not valid; every problem is listed.
     """
-    resolved = resolve(path)
+    catalogue = _load(_resolved(path), progress, parse_changed=True)
+    assert catalogue is not None  # parse_changed: a changed file is parsed, never skipped
+    return catalogue
+
+
+def load_unchanged(path: str | os.PathLike[str] | None = None) -> Catalogue | None:
+    """Load a catalogue from its snapshot alone: None when the file is new, changed or was
+    refused, which only ``load`` answers (it parses, validates and reports).
+
+    Raises:
+        CatalogueNotFound: the file is missing or unreadable.
+    """
+    return _load(_resolved(path), None, parse_changed=False)
+
+
+def _load(resolved: str, progress: Progress | None, *, parse_changed: bool) -> Catalogue | None:
     salt = cache.salt(__version__)
     rebuild = _rebuilder(resolved, salt)
     # Loading builds a great many small objects that hold no cycles: collecting is waste.
@@ -83,20 +128,24 @@ def load(
             cached = cache.read(resolved, known, rebuild)
             if cached is not None:
                 return cached
+            if not parse_changed:
+                return None
             refused = cache.read_rejection(resolved, known)
             if refused is not None:  # refused before and unchanged since: not even read again
-                raise CatalogueInvalid(str(resolved), refused)
+                raise CatalogueInvalid(resolved, refused)
         data, before, after = _read_source(resolved)
         key = cache.content_key(data, salt)
         catalogue = cache.read(resolved, key, rebuild)
         if catalogue is None:
+            if not parse_changed:
+                return None
             # The same bytes under the same code get the same report, without a parse.
             refused = cache.read_rejection(resolved, key)
             if refused is not None:
                 cache.remember_key(resolved, salt, key, before, after)
-                raise CatalogueInvalid(str(resolved), refused)
+                raise CatalogueInvalid(resolved, refused)
             try:
-                catalogue = parse(data, str(resolved), progress=progress)
+                catalogue = parse(data, resolved, progress=progress)
             except CatalogueInvalid as error:
                 cache.write_rejection(resolved, key, error.problems)
                 cache.remember_key(resolved, salt, key, before, after)
@@ -109,40 +158,40 @@ def load(
             gc.enable()
 
 
-def _rebuilder(path: Path, salt: str) -> Callable[[], Catalogue]:
+def _rebuilder(path: str, salt: str) -> Callable[[], Catalogue]:
     """What answers when a snapshot's entry will not decode: the file parsed again, and a
     fresh snapshot in place of the bad one."""
 
     def rebuild() -> Catalogue:
         data, _, _ = _read_source(path)
         key = cache.content_key(data, salt)
-        catalogue = parse(data, str(path))
+        catalogue = parse(data, path)
         cache.write(path, key, catalogue)
         return catalogue
 
     return rebuild
 
 
-def _read_source(path: Path) -> tuple[bytes, os.stat_result, os.stat_result]:
+def _read_source(path: str) -> tuple[bytes, os.stat_result, os.stat_result]:
     """Return the file's bytes and its status before and after reading them.
 
     Raises:
         CatalogueNotFound: naming the file and the reason it cannot be read.
     """
     try:
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             before = os.fstat(stream.fileno())
             data = stream.read(MAX_BYTES + 1)  # bounded: -c /dev/zero must not eat the memory
             after = os.fstat(stream.fileno())
     except FileNotFoundError:
-        raise CatalogueNotFound(str(path), "no such catalogue file") from None
+        raise CatalogueNotFound(path, "no such catalogue file") from None
     except IsADirectoryError:
-        raise CatalogueNotFound(str(path), "is a directory, not a catalogue file") from None
+        raise CatalogueNotFound(path, "is a directory, not a catalogue file") from None
     except OSError as error:
-        raise CatalogueNotFound(str(path), f"cannot be read ({error.strerror})") from None
+        raise CatalogueNotFound(path, f"cannot be read ({error.strerror})") from None
     if len(data) > MAX_BYTES:
         raise CatalogueNotFound(
-            str(path), f"is larger than {MAX_BYTES >> 20:,} MiB, more than a catalogue can be"
+            path, f"is larger than {MAX_BYTES >> 20:,} MiB, more than a catalogue can be"
         )
     return data, before, after
 

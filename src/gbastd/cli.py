@@ -7,7 +7,6 @@ Exit codes: 0 success (an empty result included), 1 not found, invalid catalogue
 write, 2 usage error, 130 interrupted, 141 the reader of a pipe went away (as for cat or grep).
 """
 
-import codecs
 import functools
 import gc
 import inspect
@@ -16,26 +15,26 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, NoReturn
 
 import typer
 
-from gbastd import catalogue, query, store
+from gbastd import catalogue, options, query, store
 from gbastd._version import __version__
-from gbastd.errors import CatalogueInvalid, GbastdError, InvalidValue, UnknownField
-from gbastd.fields import ENTRY_FIELDS, FIELDS, TABLE_COLUMNS, Field, Kind, is_list
-from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_json_object, to_toml
+from gbastd.errors import BadOption, CatalogueInvalid, GbastdError, InvalidValue, UnknownField
+from gbastd.fastpath import EXIT_BROKEN_PIPE, TEXT_ERRORS, write_all, write_failure
+from gbastd.fields import ENTRY_FIELDS, FIELDS, Field, Kind, is_list
+from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_toml
+from gbastd.options import Listing, Ordering
 from gbastd.records import Catalogue, Standard, Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from gbastd.layout import Headers
-
-EXIT_BROKEN_PIPE = 141
 
 _APP_SETTINGS: dict[str, Any] = {
     "name": "gbastd",
@@ -46,7 +45,6 @@ _APP_SETTINGS: dict[str, Any] = {
 }
 app = typer.Typer(**_APP_SETTINGS)
 
-LIST_FORMATS = (Format.TABLE, Format.TSV, Format.CSV, Format.JSON, Format.JSONL, Format.MD)
 EXPORT_FORMATS = (
     Format.CSV,
     Format.TSV,
@@ -83,8 +81,20 @@ class Bundle(NamedTuple):
     combine: Callable[..., Any]
 
     def take(self, values: dict[str, Any]) -> Any:
-        """Remove this bundle's option values from ``values`` and return them combined."""
-        return self.combine(**{option.name: values.pop(option.name) for option in self.options})
+        """Remove this bundle's option values from ``values`` and return them combined; a
+        value the option does not take is a usage error naming the option."""
+        given = {option.name: values.pop(option.name) for option in self.options}
+        with _bad_options():
+            return self.combine(**given)
+
+
+@contextmanager
+def _bad_options() -> Iterator[None]:
+    """Report a value an option does not take as a usage error naming the option."""
+    try:
+        yield
+    except BadOption as error:
+        raise typer.BadParameter(error.reason, param_hint=f"'{error.flag}'") from None
 
 
 def _option(
@@ -103,6 +113,60 @@ def _choice(values: Sequence[str]) -> Any:
     """A closed set of values for Typer (a Literal, built from values declared elsewhere)."""
     literal: Any = Literal  # built at run time from data, which a type checker cannot follow
     return literal[tuple(values)]
+
+
+def _typer_option(option: options.Option) -> tuple[Any, Any]:
+    """The type and Typer option of a plain declaration (options.py, which fastpath.py reads
+    too)."""
+    settings: dict[str, Any] = {"help": option.help}
+    annotation: Any
+    if option.kind == options.FLAG:
+        annotation = bool
+    elif option.kind == options.TEXTS:
+        annotation = list[str] | None
+    elif option.kind == options.CHOICE:
+        annotation = _choice(option.choices)
+        settings["case_sensitive"] = not option.fold_case
+    elif option.kind == options.INTEGER:
+        annotation = int
+        settings.update(min=option.minimum, max=option.maximum)
+    elif option.kind == options.DATE:
+        annotation = datetime
+        settings["formats"] = ["%Y-%m-%d"]
+    elif option.kind == options.PATH:
+        annotation = Path
+        # The loader says why a file cannot be read, in one sentence (exit 1).
+        settings.update(envvar=option.envvar, show_envvar=True, readable=False)
+    else:
+        annotation = str
+    if option.default is None and option.kind not in (options.FLAG, options.TEXTS):
+        annotation = annotation | None
+    return annotation, typer.Option(*option.flags, **settings)
+
+
+def _declared(option: options.Option) -> inspect.Parameter:
+    """One declared option as a keyword parameter of a command's signature."""
+    annotation, info = _typer_option(option)
+    return inspect.Parameter(
+        option.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=option.default,
+        annotation=Annotated[annotation, info],
+    )
+
+
+def _bundle(declared: Sequence[options.Option], combine: Callable[..., Any]) -> Bundle:
+    """A bundle of declared options; dates reach ``combine`` as YYYY-MM-DD, as fastpath.py
+    gives them."""
+    dates = {option.name for option in declared if option.kind == options.DATE}
+
+    def take(**values: Any) -> Any:
+        for name in dates:
+            if values[name] is not None:
+                values[name] = values[name].date().isoformat()
+        return combine(**values)
+
+    return Bundle(tuple(map(_declared, declared)), take)
 
 
 def _with(**bundles: Bundle) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -132,194 +196,26 @@ def _with(**bundles: Bundle) -> Callable[[Callable[..., None]], Callable[..., No
     return decorate
 
 
-def _filter_bundle(*, with_search: bool) -> Bundle:
-    """The filters of list, search and export (search has no --search: its query is one)."""
-    options = [
-        _option(
-            "domain",
-            list[str] | None,
-            None,
-            "--domain",
-            "-d",
-            help="Domain tag (see `gbastd domains`); repeat or comma-separate: any one matches.",
-        ),
-        _option(
-            "status",
-            _choice([*Status, query.UNKNOWN]) | None,
-            None,
-            "--status",
-            help="Stated or date-derived status; unknown: neither.",
-        ),
-        _option("batch", int | None, None, "--batch", min=1, help="List batch (1, 2, …)."),
-        _option(
-            "year", int | None, None, "--year", min=1, max=9999, help="Year the item was listed."
-        ),
-        _option(
-            "since",
-            datetime | None,
-            None,
-            "--since",
-            formats=["%Y-%m-%d"],
-            help="Listed on or after (YYYY-MM-DD).",
-        ),
-        _option(
-            "until",
-            datetime | None,
-            None,
-            "--until",
-            formats=["%Y-%m-%d"],
-            help="Listed on or before (YYYY-MM-DD).",
-        ),
-        _option("publisher", str | None, None, "--publisher", help="Publisher contains this text."),
-    ]
-    if with_search:
-        options.append(
-            _option(
-                "search",
-                str | None,
-                None,
-                "--search",
-                "-s",
-                help="Matches ids, codes, titles, publisher or group.",
-            )
-        )
-
-    def combine(
-        *,
-        domain: list[str] | None,
-        status: str | None,
-        batch: int | None,
-        year: int | None,
-        since: datetime | None,
-        until: datetime | None,
-        publisher: str | None,
-        search: str | None = None,
-    ) -> query.Filters:
-        return query.Filters(
-            domains=_tags(domain),
-            status=status,
-            batch=batch,
-            year=year,
-            since=since.date().isoformat() if since else None,
-            until=until.date().isoformat() if until else None,
-            publisher=publisher,
-            search=search,
-        )
-
-    return Bundle(tuple(options), combine)
-
-
-FILTERS = _filter_bundle(with_search=True)
-FILTERS_BUT_SEARCH = _filter_bundle(with_search=False)
-
-
 def _tags(values: Sequence[str] | None) -> tuple[str, ...]:
-    """The tags of --domain; given but empty (--domain "" or ",") is a usage error."""
-    tags = _items(values)
-    if values is not None and not tags:
-        raise typer.BadParameter("needs at least one tag.", param_hint="'--domain'")
-    return tags
+    """The tags of a --domain option; given but empty is a usage error."""
+    with _bad_options():
+        return options.tags(values)
 
 
-def _items(values: Sequence[str] | None) -> tuple[str, ...]:
-    """Values of a repeatable option that also takes comma-separated lists (--domain a,b
-    --domain c): each once, in the order given."""
-    return tuple(dict.fromkeys(i.strip() for v in values or () for i in v.split(",") if i.strip()))
-
-
-class Ordering(NamedTuple):
-    """How to order and cut a list of entries."""
-
-    sort: str | None
-    reverse: bool
-    limit: int | None
-
-
-def _ordering(sort: str | None, reverse: bool, limit: int | None) -> Ordering:
-    if sort is not None:
-        with _naming("--sort"):
-            query.check_fields([sort])
-    return Ordering(sort, reverse, limit)
-
-
-@contextmanager
-def _naming(flag: str) -> Iterator[None]:
-    """Report an unknown field name as a usage error of the option that gave it."""
-    try:
-        yield
-    except UnknownField as error:
-        raise typer.BadParameter(str(error), param_hint=f"'{flag}'") from None
-
-
-ORDERING = Bundle(
-    (
-        _option(
-            "sort",
-            str | None,
-            None,
-            "--sort",
-            help="Sort by this field (numbers in text by value; unknown last).",
-        ),
-        _option("reverse", bool, False, "--reverse", help="Reverse the order."),
-        _option("limit", int | None, None, "--limit", "-n", min=0, help="Show at most N entries."),
-    ),
-    _ordering,
+FILTERS = _bundle(options.FILTER_OPTIONS, options.filters)
+FILTERS_BUT_SEARCH = _bundle(
+    [option for option in options.FILTER_OPTIONS if option is not options.SEARCH], options.filters
 )
-
-
-def _field_names(fields: list[str] | None) -> tuple[str, ...] | None:
-    """Field names given as repeated and comma-separated values: merged, each once, checked."""
-    if fields is None:
-        return None
-    names = _items(fields)
-    if not names:
-        raise typer.BadParameter("needs at least one field name.", param_hint="'--fields'")
-    with _naming("--fields"):
-        return query.check_fields(names)
-
-
-FIELD_CHOICE = Bundle(
-    (
-        _option(
-            "fields",
-            list[str] | None,
-            None,
-            "--fields",
-            "-F",
-            help="Fields to output, comma-separated or repeated, e.g. gba_id,code,title_zh.",
-        ),
-    ),
-    _field_names,
-)
+ORDERING = _bundle(options.ORDERING_OPTIONS, options.ordering)
+FIELD_CHOICE = _bundle([options.FIELDS_OPTION], options.field_names)
 
 
 def _format_bundle(choices: Sequence[Format], default: Format | None, help_text: str) -> Bundle:
-    """The --format option of a command that offers ``choices`` of the one Format enum; with
-    no ``default``, a format not given is None (export: the output file's extension decides)."""
-    choice = _choice([str(choice) for choice in choices])
-    option = _option(
-        "fmt",
-        choice if default is not None else choice | None,
-        None if default is None else str(default),
-        "--format",
-        "-f",
-        case_sensitive=False,
-        help=help_text,
-    )
-    return Bundle((option,), lambda fmt: None if fmt is None else Format(fmt.lower()))
+    """The --format option of a command that offers ``choices`` of the one Format enum."""
+    return _bundle([options.format_option(choices, default, help_text)], options.output_format)
 
 
-LIST_FORMAT = _format_bundle(
-    LIST_FORMATS, Format.TABLE, "table is a rich table on a terminal and plain TSV elsewhere."
-)
-
-
-class Listing(NamedTuple):
-    """How to order, cut and write out a list of entries."""
-
-    ordering: Ordering
-    fields: tuple[str, ...] | None
-    fmt: Format
+LIST_FORMAT = _bundle([options.LIST_FORMAT], options.output_format)
 
 
 def _listing_bundle(fmt: Bundle) -> Bundle:
@@ -334,25 +230,14 @@ def _listing_bundle(fmt: Bundle) -> Bundle:
 
 LISTING = _listing_bundle(LIST_FORMAT)
 
-
-def _catalogue_option(help_text: str) -> Any:
-    """The --catalogue option (or $GBASTD_CATALOGUE) of a command that reads or writes one."""
-    return typer.Option(
-        "--catalogue",
-        "-c",
-        envvar=catalogue.ENV_VAR,
-        show_envvar=True,
-        readable=False,  # the loader says why a file cannot be read, in one sentence (exit 1)
-        help=help_text,
-    )
-
-
-CatalogueOpt = Annotated[
-    Path | None, _catalogue_option("Catalogue file to read instead of the embedded one.")
-]
+CatalogueOpt = Annotated[Path | None, _typer_option(options.CATALOGUE)[1]]
 WriteTargetOpt = Annotated[
     Path | None,
-    _catalogue_option("Catalogue to change (default: ./data/standards.toml, when it exists)."),
+    _typer_option(
+        options.catalogue_option(
+            "Catalogue to change (default: ./data/standards.toml, when it exists)."
+        )
+    )[1],
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
@@ -494,52 +379,6 @@ class _Failure:
     code: int | None = None
 
 
-def _original_bytes(error: UnicodeError) -> tuple[str | bytes, int]:
-    """Write a surrogate escape (how Python keeps an undecodable byte of a file name or an
-    argument) as the byte it stands for, and anything else that UTF-8 cannot encode (a lone
-    surrogate) escaped: writing text never fails."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    chunk = error.object[error.start : error.end]
-    if all("\udc80" <= character <= "\udcff" for character in chunk):
-        return bytes(ord(character) - 0xDC00 for character in chunk), error.end
-    return codecs.backslashreplace_errors(error)
-
-
-_TEXT_ERRORS = "gbastd-original-bytes"
-codecs.register_error(_TEXT_ERRORS, _original_bytes)
-
-
-def _write_all(fd: int, data: bytes | memoryview) -> None:
-    """Write every byte of ``data`` to ``fd``.
-
-    One write may take only part: an unbuffered stream (PYTHONUNBUFFERED=1) writes once, and
-    a full non-blocking pipe (as Node.js spawns them) takes what fits or nothing (EAGAIN).
-    Loop, and wait until the descriptor can take more rather than spinning.
-    """
-    view = memoryview(data).cast("B")
-    while view:
-        try:
-            written = os.write(fd, view)
-        except BlockingIOError:
-            _wait_writable(fd)
-            continue
-        view = view[written:]
-
-
-def _wait_writable(fd: int) -> None:
-    """Wait until a non-blocking ``fd`` can take more (or has failed, for the next write to
-    say how); imported only when a write would block."""
-    import select
-
-    if hasattr(select, "poll"):
-        poller = select.poll()
-        poller.register(fd, select.POLLOUT)
-        poller.poll()
-    else:  # pragma: no cover - systems without poll
-        select.select([], [fd], [])
-
-
 class _DataOut(io.RawIOBase):
     """Standard output under ``sys.stdout`` for whoever writes to it (click's help): every
     byte is written, and a failure is remembered so that main() reports it once."""
@@ -559,7 +398,7 @@ class _DataOut(io.RawIOBase):
 
     def write(self, data: Any) -> int:
         try:
-            _write_all(self._fd, data)
+            write_all(self._fd, data)
         except OSError as error:
             _Failure.error = _Failure.error or error
             raise
@@ -571,7 +410,7 @@ class _MessagesOut(_DataOut):
 
     def write(self, data: Any) -> int:
         with suppress(OSError, ValueError):
-            _write_all(self._fd, data)
+            write_all(self._fd, data)
         return len(memoryview(data).cast("B"))
 
 
@@ -598,7 +437,7 @@ def _standard_streams() -> None:
             io.TextIOWrapper(
                 io.BufferedWriter(raw) if buffered else raw,
                 encoding="utf-8",
-                errors=_TEXT_ERRORS,
+                errors=TEXT_ERRORS,
                 write_through=not buffered,
             ),
         )
@@ -633,16 +472,14 @@ def _output_failed(error: OSError) -> int:
     the reader has gone (as cat or grep), else one sentence and 1."""
     if _Failure.code is None:
         _Failure.error = _Failure.error or error
-        if isinstance(error, BrokenPipeError):
+        _Failure.code, message = write_failure(error)
+        if _Failure.code == EXIT_BROKEN_PIPE:
             # Send what is still buffered nowhere, so that no later flush meets the same pipe.
             with suppress(AttributeError, OSError, ValueError):
                 devnull = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(devnull, sys.stdout.fileno())
                 os.close(devnull)
-            _Failure.code = EXIT_BROKEN_PIPE
-        else:
-            _say(f"Error: cannot write output: {error.strerror or error}.\n")
-            _Failure.code = 1
+        _say(message)
     return _Failure.code
 
 
@@ -678,7 +515,7 @@ def _stdout_is_terminal() -> bool:
 
 def _emit(text: str) -> None:
     """Write text data to stdout as UTF-8, whatever the locale (see ``_emit_bytes``)."""
-    _emit_bytes(text.encode("utf-8", _TEXT_ERRORS))
+    _emit_bytes(text.encode("utf-8", TEXT_ERRORS))
 
 
 def _emit_bytes(data: bytes) -> None:
@@ -698,7 +535,7 @@ def _emit_bytes(data: bytes) -> None:
                 buffer.write(data)
             sys.stdout.flush()
         else:
-            _write_all(fd, data)
+            write_all(fd, data)
     except OSError as error:
         raise typer.Exit(_output_failed(error)) from None
 
@@ -728,7 +565,7 @@ def _note(message: str) -> None:
 
 
 def _today() -> str:
-    return date.today().isoformat()
+    return options.today()
 
 
 def _load(path: Path | None) -> Catalogue:
@@ -760,27 +597,20 @@ class _TerminalProgress:
 
 
 def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
-    if ordering.sort is not None:
-        standards = query.sort_standards(
-            standards, ordering.sort, reverse=ordering.reverse, today=_today()
-        )
-    elif ordering.reverse:
-        standards = standards[::-1]
-    return standards if ordering.limit is None else standards[: ordering.limit]
+    return options.order(standards, ordering, today=_today())
 
 
 def _show_standards(standards: list[Standard], listing: Listing) -> None:
-    fmt = listing.fmt
-    columns = listing.fields or (TABLE_COLUMNS if fmt is Format.TABLE else FIELDS)
-    rows = query.rows(_order(standards, listing.ordering), columns, today=_today())
-    if fmt is Format.TABLE and _stdout_is_terminal():
+    if listing.fmt is Format.TABLE and _stdout_is_terminal():
         from gbastd import render
 
+        columns = options.listing_columns(listing)
+        rows = query.rows(_order(standards, listing.ordering), columns, today=_today())
         if rows:
             _print(render.table(columns, rows))
         _note("No standards match." if not rows else f"{len(rows)} standards. (— = unknown)")
         return
-    _emit(ROW_WRITERS[fmt](columns, rows))
+    _emit(options.piped_listing(standards, listing, today=_today()))
 
 
 def _version(value: bool) -> None:
@@ -857,20 +687,14 @@ def show_command(
     """
     with _user_errors():
         found = query.lookup(_load(catalogue_path), key)
-        columns = fields or FIELDS
-        (row,) = query.rows([found], columns, today=_today())
-        if fmt is Format.TABLE:
-            if _stdout_is_terminal():
-                from gbastd import render
+        if fmt is Format.TABLE and _stdout_is_terminal():
+            from gbastd import render
 
-                _print(render.record(zip(columns, row, strict=True), title=found.label))
-            else:
-                pairs = list(zip(columns, row, strict=True))
-                _emit(ROW_WRITERS[Format.TSV](("field", "value"), pairs))
-        elif fmt is Format.JSON:
-            _emit(to_json_object(columns, row))
+            columns = fields or FIELDS
+            (row,) = query.rows([found], columns, today=_today())
+            _print(render.record(zip(columns, row, strict=True), title=found.label))
         else:
-            _emit(ROW_WRITERS[fmt](columns, [row]))
+            _emit(options.piped_record(found, fields, fmt, today=_today()))
 
 
 @app.command("domains")

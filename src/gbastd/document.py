@@ -9,11 +9,14 @@ catalogue through the model.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import Any
 
 from gbastd.fields import CATALOGUE_FIELDS, DATE_FIELDS, FIELDS, Kind
 from gbastd.records import Catalogue, Standard
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
 
 
 def to_document(catalogue: Catalogue, standards: Iterable[Standard]) -> dict[str, Any]:
@@ -49,7 +52,7 @@ def standard_table(standard: Standard) -> dict[str, Any]:
         if value is None or value == ():
             continue
         if name in DATE_FIELDS and isinstance(value, str):
-            table[name] = date.fromisoformat(value)
+            table[name] = _iso_date(value)
         else:
             table[name] = list(value) if isinstance(value, tuple) else value
     return table
@@ -62,5 +65,12 @@ def _present(**values: Any) -> dict[str, Any]:
 def _date(value: str | None) -> date | str | None:
     """A full ISO date becomes a TOML date; a partial one (YYYY-MM) stays a string."""
     if value is not None and len(value) == 10:
-        return date.fromisoformat(value)
+        return _iso_date(value)
     return value
+
+
+def _iso_date(value: str) -> date:
+    """A YYYY-MM-DD date; datetime is imported when a document is made, not at every start."""
+    from datetime import date
+
+    return date.fromisoformat(value)

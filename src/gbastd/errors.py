@@ -6,7 +6,12 @@ The core raises them; ``cli.py`` turns them into a message on stderr and an exit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from gbastd._plain import NamedTuple
 
 
 class GbastdError(Exception):
@@ -111,6 +116,16 @@ class UnknownField(InvalidQuery):
     def __init__(self, name: str, valid: Sequence[str]) -> None:
         super().__init__(f"Unknown field {name!r}. Valid fields: {', '.join(valid)}.")
         self.name = name
+
+
+class BadOption(InvalidQuery):
+    """A command-line option's value that the option does not take: a usage error (exit 2)
+    that the CLI reports under the option's name, ``flag``."""
+
+    def __init__(self, flag: str, reason: str) -> None:
+        super().__init__(reason)
+        self.flag = flag
+        self.reason = reason
 
 
 class OutputError(GbastdError):

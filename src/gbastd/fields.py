@@ -11,7 +11,12 @@ nothing; adding a row here adds the field everywhere.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from typing import NamedTuple
+else:
+    from gbastd._plain import NamedTuple
 
 
 class Kind(StrEnum):

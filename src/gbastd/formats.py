@@ -13,14 +13,16 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
 
 from gbastd.document import to_document
 from gbastd.fields import FIELDS, LIST_FIELDS
 from gbastd.records import Catalogue, Standard
 from gbastd.text import escape_controls
 
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from typing import Any
+
     from gbastd.edit import Difference
 
 LIST_SEPARATOR = " ; "
@@ -30,7 +32,8 @@ TOML_HEADER = (
     "# Check it with: gbastd validate FILE\n\n"
 )
 
-Row = Sequence[Any]
+if TYPE_CHECKING:
+    Row = Sequence[Any]
 
 
 class Format(StrEnum):

@@ -9,12 +9,17 @@ import bisect
 import difflib
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Search
 from gbastd.records import Catalogue, Standard, Status
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+else:
+    from gbastd._plain import NamedTuple
 
 UNKNOWN = "unknown"
 """The status filter value that selects entries whose status nothing states or implies."""

@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple, overload
 
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS, IDENTIFYING
+
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from typing import NamedTuple, overload
+else:
+    from gbastd._plain import NamedTuple
 
 
 class Status(StrEnum):
@@ -131,11 +136,13 @@ class Standards(Sequence[Standard]):
     def __len__(self) -> int:
         return len(self._tags)
 
-    @overload
-    def __getitem__(self, index: int) -> Standard: ...
+    if TYPE_CHECKING:  # overload is typing's
 
-    @overload
-    def __getitem__(self, index: slice) -> tuple[Standard, ...]: ...
+        @overload
+        def __getitem__(self, index: int) -> Standard: ...
+
+        @overload
+        def __getitem__(self, index: slice) -> tuple[Standard, ...]: ...
 
     def __getitem__(self, index: int | slice) -> Standard | tuple[Standard, ...]:
         if isinstance(index, slice):

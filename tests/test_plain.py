@@ -1,0 +1,81 @@
+"""Start-up savings that must not change behaviour: the typing-free NamedTuple (_plain.py) and
+pathlib's form of a catalogue name without pathlib (catalogue._as_pathlib_names)."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gbastd import _plain, catalogue
+from gbastd.errors import Problem
+from gbastd.fields import Field
+
+
+def _pair(base: type) -> type:
+    """The same class statement under ``base`` (typing's or _plain's NamedTuple)."""
+
+    class Point(base):  # type: ignore[misc, valid-type]
+        """A point."""
+
+        x: int
+        y: int = 0
+        label: str | None = None
+
+        @property
+        def norm(self) -> int:
+            return abs(self.x) + abs(self.y)
+
+        def moved(self, by: int) -> Point:
+            return self._replace(x=self.x + by)
+
+    return Point
+
+
+def test_plain_named_tuples_behave_as_typings() -> None:
+    """Fields, defaults, docstring, methods, properties, repr, equality, _make and _replace."""
+    typed, plain = _pair(typing.NamedTuple), _pair(_plain.NamedTuple)
+    assert plain._fields == typed._fields == ("x", "y", "label")
+    assert plain._field_defaults == typed._field_defaults
+    assert plain.__doc__ == typed.__doc__ == "A point."
+    assert plain.__qualname__ == typed.__qualname__
+    assert plain.__module__ == typed.__module__ == __name__
+    assert list(plain.__annotations__) == list(typed.__annotations__)
+    for made in (plain(1), plain(1, 2, "a"), plain._make([3, -4, None])):
+        twin = typed(*made)
+        assert tuple(made) == tuple(twin) and repr(made) == repr(twin)
+        assert made.norm == twin.norm
+        assert tuple(made.moved(2)) == tuple(twin.moved(2))
+        assert issubclass(type(made.moved(2)), tuple)
+
+
+def test_a_field_without_default_after_one_with_is_refused() -> None:
+    """As typing does, and for the same reason: the tuple could not be built positionally."""
+    with pytest.raises(TypeError):
+
+        class Bad(_plain.NamedTuple):
+            x: int = 0
+            y: int
+
+
+def test_the_package_records_still_behave_as_declared() -> None:
+    """Records built by _plain keep their defaults and methods."""
+    problem = Problem("bad", position=2, entry="WQ 1-8", field="code")
+    assert (
+        problem._replace(line=7).describe("f.toml") == "f.toml:7: standard #2 (WQ 1-8): code: bad"
+    )
+    assert Field._fields[:3] == ("name", "kind", "description")
+
+
+_NAME_PARTS = st.sampled_from(["a", "b.toml", ".", "..", "", "x y", "数据", ".hidden"])
+
+
+@given(st.lists(_NAME_PARTS, min_size=1, max_size=5), st.booleans())
+def test_catalogue_names_take_pathlibs_form(parts: list[str], absolute: bool) -> None:
+    """A catalogue's name is shown and keyed as str(Path(name)), with or without pathlib."""
+    name = ("/" if absolute else "") + "/".join(parts)
+    if name:
+        assert catalogue._as_pathlib_names(name) == str(Path(name))
