@@ -25,8 +25,8 @@ LAYERS: list[set[str]] = [
     {"records", "text"},
     {"model", "cache"},
     {"catalogue"},
-    {"query", "document"},
-    {"edit"},
+    {"query", "document", "published"},  # published: a list's table read as a person would
+    {"edit", "pdftables", "docxtables"},  # the tables of a PDF's pages and of a DOCX
     {"formats", "sheets", "layout"},  # layout: headers in three languages, the official layout
     {"render", "store", "xlsx", "sqlite_export", "report", "options"},  # options: as plain data
     {"fastpath"},  # answers the commonest piped calls before Typer is imported
@@ -42,6 +42,8 @@ THIRD_PARTY: dict[str, set[str]] = {
     "pydantic": {"model"},
     "tomli_w": {"formats"},
     "openpyxl": {"sheets", "xlsx"},  # reading workbooks, and writing them
+    "pdfplumber": {"pdftables"},  # the pdf extra, imported only when a PDF is read
+    "pdfminer": {"pdftables"},  # pdfplumber's parser, for its encryption errors
     "jinja2": {"report"},
     "tomli": {"catalogue"},
 }

@@ -411,7 +411,7 @@ class TestImport:
         ("content", "extra", "message"),
         [
             (
-                "标准名称\n丝苗米\n".encode("utf-16"),
+                "标准名称\n丝苗米".encode() + b"\xff\n",
                 [],
                 "is neither UTF-8 nor GB18030/GBK text; name its encoding with --encoding.",
             ),

@@ -1,15 +1,24 @@
-"""Reading a published list from a spreadsheet: CSV, TSV or XLSX, in the encodings Chinese
-offices use, with the official list's columns or gbastd's own.
+"""Reading a published list: PDF, DOCX, XLSX, CSV or TSV, in the encodings Chinese offices
+use, with the official list's columns or gbastd's own.
+
+The file's kind comes from its content (magic bytes), not its name: ``%PDF-`` a PDF (read by
+``pdftables``), a zip archive holding ``word/`` a DOCX (``docxtables``) and one holding
+``xl/`` an XLSX (openpyxl), the OLE2 signature a legacy .doc or .xls (refused: save it as DOCX
+or XLSX), anything else text: CSV or TSV, in UTF-8, GB18030/GBK, or UTF-16 with a byte order
+mark (Excel's "Unicode text"). The tables found are read as a person would (``published``):
+the header located by the official column names, titles and notes around the table left
+out, a header repeated on a new page dropped, a row continued on the next page merged.
 
 The official lists are tables of five columns: 序号, "湾区标准"识别号, 标准编号, 标准名称 and
 发布单位. Headers are matched after folding quotes, spaces, width and Traditional characters,
 so 「湾区标准」识别号, 灣區標準識別號 and "湾区标准" 识别号 all name the identifier.
 
-Nothing lost, nothing raw: a file gbastd exported (CSV, CSV for Excel, TSV) reads back to the
-values it was written from, and a value the import could not place (beyond the header, under
-no header, in a second column for the same field, a formula Excel never calculated) is an
-error naming its row and column, never dropped. Input is bounded: a file, an unpacked
-workbook, rows and columns each have a limit, checked before the work they would cost.
+Nothing lost, nothing raw: a file gbastd exported (CSV, CSV for Excel, TSV, XLSX) reads back
+to the values it was written from, and a value the import could not place (beyond the
+header, under no header, in a second column for the same field, a formula Excel never
+calculated) is an error naming its row and column, never dropped. Input is bounded: a file,
+an unpacked archive, rows and columns each have a limit, checked before the work they would
+cost.
 """
 
 from __future__ import annotations
@@ -20,21 +29,20 @@ import io
 import os
 import re
 import stat
-import unicodedata
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from gbastd import text
+from gbastd.docxtables import read_docx
 from gbastd.edit import parse_value
 from gbastd.errors import GbastdError, SheetError
-from gbastd.fields import ENTRY_FIELDS, FIELDS, ROW_NUMBER_HEADER
-
-_QUOTES = str.maketrans(dict.fromkeys("\"'“”‘’「」『』《》〈〉", ""))
+from gbastd.fields import ENTRY_FIELDS, FIELDS
+from gbastd.published import COLUMNS, OFFICIAL_HEADERS, Assembly, Grid, Line, assemble
+from gbastd.published import fold_header as fold_header
 
 _MIB = 1024 * 1024
 MAX_BYTES = 256 * _MIB
@@ -54,31 +62,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 layer may not import; a test keeps the two equal)."""
 
 
-def fold_header(name: str) -> str:
-    """Fold a column header for matching: width, case, quotes, spaces, Traditional forms."""
-    folded = text.fold_han(unicodedata.normalize("NFKC", name)).translate(_QUOTES)
-    return "".join(folded.split()).casefold()
-
-
-def _columns() -> dict[str, str | None]:
-    """Every header a column may have (folded) and the field it fills; None: ignored.
-
-    From the field table: the official list's header and its variants, the schema key, and
-    the labels in zh, zh-Hant and en (what ``--headers`` writes).
-    """
-    columns: dict[str, str | None] = {fold_header(ROW_NUMBER_HEADER): None}
-    for field in ENTRY_FIELDS:
-        names = [field.name, *field.labels, *field.aliases]
-        if field.official:
-            names.insert(0, field.official)
-        for name in names:
-            columns.setdefault(fold_header(name), field.name)
-    return columns
-
-
-COLUMNS = _columns()
 _COLUMNS_NEEDED = [field for field in ENTRY_FIELDS if field.required and field.official]
-OFFICIAL_HEADERS = [ROW_NUMBER_HEADER, *(f.official for f in ENTRY_FIELDS if f.official)]
 ENCODINGS = ("utf-8-sig", "gb18030")
 """Tried in order when no encoding is given: UTF-8 (with or without BOM), then GB18030, the
 superset of GBK that Excel on a Chinese Windows writes."""
@@ -87,34 +71,83 @@ _UNNAMED = ""
 """In the list of a header's fields: a column without a header, which must hold nothing."""
 
 
-class _Row(NamedTuple):
-    """One row of a sheet as text cells; ``refused``: 1-based columns whose value is not data
-    (XLSX: a formula never calculated, an error value), with the reason."""
+class Reading(NamedTuple):
+    """A list as read: its rows (field → parsed value) and a sentence saying what was read."""
 
-    number: int
-    cells: list[str]
-    refused: Mapping[int, str] = MappingProxyType({})
+    rows: list[dict[str, Any]]
+    summary: str
 
 
 def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]]:
-    """Return the file's rows as field → value (parsed), skipping empty rows.
+    """Return the file's rows as field → value (parsed), skipping empty rows (see
+    ``read_list``)."""
+    return read_list(path, encoding=encoding).rows
+
+
+def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Reading:
+    """Read a published list from a PDF, DOCX, XLSX, CSV or TSV file, whatever its name.
+
+    Args:
+        path: the file.
+        encoding: a CSV or TSV file's encoding, when not UTF-8, GB18030 or UTF-16 with a BOM.
+        sheet: an XLSX workbook's sheet, by name or 1-based number; by default the first
+            whose rows hold the header.
 
     Raises:
-        SheetError: unreadable, too large, undecodable, unknown or duplicated columns, a value
-            the header does not place, or a value of the wrong type.
+        SheetError: unreadable, too large, of a kind gbastd does not read, encrypted, a scan,
+            undecodable, without the header, with unknown or duplicated columns, a value the
+            header does not place, or a value of the wrong type.
     """
     data = _read(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        table: Iterator[_Row] = iter(_xlsx_rows(path, data))
+    kind, archive = _kind(path, data)
+    if sheet is not None and kind != "XLSX":
+        raise SheetError(f"{path} is {_ARTICLE[kind]}; --sheet chooses a sheet of an XLSX file.")
+    if encoding is not None and kind in _BINARY:
+        raise SheetError(
+            f"{path} is {_ARTICLE[kind]}; --encoding names the encoding of a CSV or TSV file."
+        )
+    assembly = Assembly()
+    if kind == "PDF":
+        from gbastd.pdftables import read_pdf
+
+        tables = read_pdf(path, data)
+        grids: Iterable[Grid] = tables.grids
+        what = f"PDF, {_count(tables.pages, 'page')}"
+    elif kind == "DOCX":
+        grids = read_docx(path, data)
+        what = "DOCX"
+    elif kind == "XLSX":
+        assert archive is not None
+        chosen: list[str] = []
+        grids = _xlsx_grids(path, data, archive, sheet, assembly, chosen)
+        what = "XLSX"
     else:
-        table = _text_rows(path, data, encoding)
-    first = next(table, None)
-    if first is None:
-        raise SheetError(f"{path} is empty.")
-    fields = _fields(path, first.cells)
+        grids, what = _text_grid(path, data, encoding)
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it does not read: nothing a list needs.
+        warnings.simplefilter("ignore")
+        rows = _parsed(path, assemble(path, grids, assembly))
+    if kind == "XLSX":
+        what += f", sheet '{chosen[-1]}'"
+    elif kind in ("PDF", "DOCX"):
+        what += f", {_count(assembly.tables, 'table')}"
+    counts = assembly.counts()
+    summary = f"Read {path.name}: {what}, {_count(len(rows), 'row')}"
+    return Reading(rows, summary + (f" ({counts})." if counts else "."))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def _parsed(path: Path, lines: Iterator[Line]) -> list[dict[str, Any]]:
+    """Parse the rows under the header (the first line) into field → value."""
+    header = next(lines)
+    fields = _fields(path, header)
     rows = []
-    for number, cells, refused in table:
-        _check_placed(path, number, fields, cells, refused)
+    for line in lines:
+        cells = line.cells
+        _check_placed(path, line, fields)
         if not any(cell.strip() for cell in cells):
             continue
         row: dict[str, Any] = {}
@@ -125,7 +158,7 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]
                 value = parse_value(field, cell)
             except GbastdError as error:
                 raise SheetError(
-                    f"{path}, row {number}, column {column} ({field}): {error}"
+                    f"{path}, {line.where()}, column {column} ({field}): {error}"
                 ) from None
             if value not in (None, ()):
                 row[field] = value
@@ -133,34 +166,96 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]
     return rows
 
 
-def _check_placed(
-    path: Path,
-    number: int,
-    fields: list[str | None],
-    cells: list[str],
-    refused: Mapping[int, str],
-) -> None:
+# ---------------------------------------------------------------- what a file is
+
+_BINARY = frozenset({"PDF", "DOCX", "XLSX"})
+_ARTICLE = {"PDF": "a PDF", "DOCX": "a DOCX document", "XLSX": "an XLSX workbook", "text": "text"}
+_PDF = re.compile(rb"%PDF-[0-9]")  # a PDF's header; readers accept it within the first 1024 bytes
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+
+def _kind(path: Path, data: bytes) -> tuple[str, _Archive | None]:
+    """What the file is, from its first bytes: PDF, DOCX, XLSX or text (with a zip archive's
+    members checked); refuse the rest."""
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        label = "DOCX" if path.suffix.lower() == ".docx" else "XLSX"
+        archive = _checked_archive(path, data, label)
+        return _archive_kind(path, archive.names), archive
+    if _PDF.match(data) or (
+        _PDF.search(data, 0, 1024) and b"\n" not in data[:1024].split(b"%PDF-")[0]
+    ):
+        return "PDF", None
+    if data.startswith(_OLE2):
+        raise SheetError(f"{path} {_legacy(path, data)}")
+    for magic, name in _IMAGES:
+        if data.startswith(magic):
+            raise SheetError(
+                f"{path} is a {name} image, not a list gbastd can read; ask for the list as "
+                "XLSX or DOCX, or a PDF with text."
+            )
+    if data.startswith(b"{\\rtf"):
+        raise SheetError(f"{path} is an RTF document; save it as DOCX and import that.")
+    return "text", None
+
+
+def _legacy(path: Path, data: bytes) -> str:
+    """How to describe an OLE2 compound file (its stream names are UTF-16 in its directory)."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (
+            "is an Office file protected with a password; save it without one (as XLSX or "
+            "DOCX) and import that."
+        )
+    word = "WordDocument".encode("utf-16-le") in data or path.suffix.lower() == ".doc"
+    if word:
+        return "is a Word 97-2003 document (.doc); save it as DOCX and import that."
+    return "is an Excel 97-2003 workbook (.xls); save it as XLSX and import that."
+
+
+def _archive_kind(path: Path, names: frozenset[str]) -> str:
+    """DOCX or XLSX, from a zip archive's members."""
+    if any(name.startswith("word/") for name in names):
+        return "DOCX"
+    if any(name.startswith("xl/") for name in names):
+        return "XLSX"
+    if "mimetype" in names or "content.xml" in names:
+        raise SheetError(
+            f"{path} is an OpenDocument file (.ods or .odt); save it as XLSX or DOCX and "
+            "import that."
+        )
+    raise SheetError(f"{path} is a zip archive holding neither an XLSX workbook nor a DOCX.")
+
+
+def _check_placed(path: Path, line: Line, fields: list[str | None]) -> None:
     """Refuse a row holding a value that no column of the header takes in, or a cell whose
     value is not data."""
-    for column, reason in sorted(refused.items()):
+    cells = line.cells
+    for column, reason in sorted(line.refused.items()):
         if column > len(fields) or fields[column - 1] is not None:  # 序号 is ignored anyway
-            raise SheetError(f"{path}, row {number}, column {column}: {reason}")
+            raise SheetError(f"{path}, {line.where()}, column {column}: {reason}")
     for column, (field, cell) in enumerate(zip(fields, cells, strict=False), start=1):
         if field == _UNNAMED and cell.strip():
             raise SheetError(
-                f"{path}, row {number}, column {column}: a value under a column with no "
+                f"{path}, {line.where()}, column {column}: a value under a column with no "
                 "header; name the column or empty it."
             )
     for column in range(len(fields) + 1, len(cells) + 1):
         if cells[column - 1].strip():
             raise SheetError(
-                f"{path}, row {number}, column {column}: a value beyond the header's "
+                f"{path}, {line.where()}, column {column}: a value beyond the header's "
                 f"{len(fields)} columns."
             )
 
 
-def _fields(path: Path, header: list[str]) -> list[str | None]:
+def _fields(path: Path, line: Line) -> list[str | None]:
     """The field each column fills: a name, None (序号, ignored) or ``_UNNAMED``."""
+    header = line.cells
     fields: list[str | None] = []
     seen: dict[str, int] = {}
     for column, name in enumerate(header, start=1):
@@ -177,7 +272,7 @@ def _fields(path: Path, header: list[str]) -> list[str | None]:
         if field is not None and field in seen:
             earlier = seen[field]
             raise SheetError(
-                f"{path}, row 1: columns {earlier} ({header[earlier - 1]!r}) and {column} "
+                f"{path}, {line.where()}: columns {earlier} ({header[earlier - 1]!r}) and {column} "
                 f"({name!r}) both give {field}; keep one of them."
             )
         if field is not None:
@@ -232,15 +327,31 @@ def _too_wide(path: Path, number: int) -> SheetError:
 # ---------------------------------------------------------------- CSV and TSV
 
 
-def _text_rows(path: Path, data: bytes, encoding: str | None) -> Iterator[_Row]:
-    decoded, bom = _decode(path, data, encoding)
+def _text_grid(path: Path, data: bytes, encoding: str | None) -> tuple[list[Grid], str]:
+    """The file as one table, and what it is ("CSV, UTF-8")."""
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with a BOM, tab-separated, quoted as CSV is.
+        decoded = _decode_utf16(path, data)
+        tabs = _looks_tab_separated(decoded)
+        rows = _csv_rows(path, decoded, excel=False, delimiter="\t" if tabs else ",")
+        return [Grid(rows)], f"{'TSV' if tabs else 'CSV'}, UTF-16"
+    decoded, bom, name = _decode(path, data, encoding)
     if path.suffix.lower() == ".tsv" or _looks_tab_separated(decoded):
-        return _tsv_rows(path, decoded)
-    return _csv_rows(path, decoded, excel=bom)
+        return [Grid(_tsv_rows(path, decoded))], f"TSV, {name}"
+    return [Grid(_csv_rows(path, decoded, excel=bom))], f"CSV, {name}"
 
 
-def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
-    """The text and whether it began with a UTF-8 byte order mark."""
+def _decode_utf16(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-16").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise SheetError(
+            f"{path} starts as UTF-16 text but is not (byte {error.start:,}: {error.reason})."
+        ) from None
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool, str]:
+    """The text, whether it began with a UTF-8 byte order mark, and the encoding's name."""
     for candidate in (encoding,) if encoding else ENCODINGS:
         try:
             name = codecs.lookup(candidate).name
@@ -261,7 +372,8 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool]:
                 f"{path} cannot be decoded as {candidate} ({_reason(error)})."
             ) from None
         bom = name in {"utf-8", "utf-8-sig"} and data.startswith(codecs.BOM_UTF8)
-        return decoded.removeprefix("\ufeff"), bom
+        shown = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(name, candidate)
+        return decoded.removeprefix("\ufeff"), bom, shown
     raise SheetError(
         f"{path} is neither UTF-8 nor GB18030/GBK text; name its encoding with --encoding."
     )
@@ -294,7 +406,7 @@ def _long_cell(path: Path, number: int) -> SheetError:
     )
 
 
-def _csv_rows(path: Path, decoded: str, *, excel: bool) -> Iterator[_Row]:
+def _csv_rows(path: Path, decoded: str, *, excel: bool, delimiter: str = ",") -> Iterator[Line]:
     """CSV as ``export`` writes it (RFC 4180), and as Excel and ``export --excel`` write it.
 
     A CSV that starts with the UTF-8 byte order mark is one ``export --excel`` (or Excel
@@ -325,10 +437,10 @@ def _csv_rows(path: Path, decoded: str, *, excel: bool) -> Iterator[_Row]:
             yield line
 
     try:
-        for number, cells in enumerate(csv.reader(lines()), start=1):
+        for number, cells in enumerate(csv.reader(lines(), delimiter=delimiter), start=1):
             taken = 0
             _check_size(path, number, len(cells))
-            yield _Row(number, [_unguard(cell) for cell in cells] if excel else cells)
+            yield Line(number, [_unguard(cell) for cell in cells] if excel else cells)
     except csv.Error as error:
         if "field limit" in str(error):
             raise _long_cell(path, number + 1) from None
@@ -343,7 +455,7 @@ _TSV_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.?)", re.DOTALL)
 _TSV_SIMPLE = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
 
 
-def _tsv_rows(path: Path, decoded: str) -> Iterator[_Row]:
+def _tsv_rows(path: Path, decoded: str) -> Iterator[Line]:
     r"""TSV as ``export -f tsv`` writes it (``formats.tsv_cell``): one line a row, cells split
     at tabs, no quoting, and inside a cell ``\\ \t \n \r`` for a backslash, tab, newline and
     CR and ``\xHH`` (``\uHHHH``) for another control character, undone here. A backslash
@@ -358,7 +470,7 @@ def _tsv_rows(path: Path, decoded: str) -> Iterator[_Row]:
                 raise _long_cell(path, number)
             if "\\" in cell:
                 cells[column - 1] = _tsv_unescape(path, number, column, cell)
-        yield _Row(number, cells)
+        yield Line(number, cells)
 
 
 def _tsv_unescape(path: Path, number: int, column: int, cell: str) -> str:
@@ -388,12 +500,43 @@ _ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 
-def _xlsx_rows(path: Path, data: bytes) -> list[_Row]:
-    """The first worksheet's rows, as text.
+_OWN_SHEETS = ("entries", "about")
+"""The sheets of a workbook ``export`` writes (``xlsx.ENTRIES_SHEET``, ``xlsx.ABOUT_SHEET``,
+which this layer may not import; a test keeps them equal)."""
+
+# A merged range in a worksheet's XML: <mergeCell ref="E6:E7"/>.
+_MERGE = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref\s*=\s*[\"']"
+    rb"([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})[\"']"
+)
+
+
+class _Archive(NamedTuple):
+    """What checking an archive found: its members' names, whether an XML member holds a
+    formula or an error value, and each member's merged ranges (column, first and last row
+    of each range that spans rows)."""
+
+    names: frozenset[str]
+    formulas: bool
+    errors: bool
+    merges: dict[str, set[tuple[int, int, int]]]
+
+
+def _xlsx_grids(
+    path: Path,
+    data: bytes,
+    archive: _Archive,
+    sheet: str | None,
+    assembly: Assembly,
+    chosen: list[str],
+) -> Iterator[Grid]:
+    """The workbook's sheets as tables, in order, until one holds the list's header (or the
+    sheet ``sheet`` names); ``chosen`` gets the name of each sheet given.
 
     Before anything is parsed, the archive's declared sizes are checked (``MAX_UNPACKED``,
     ``MAX_RATIO``) and its XML members read once, which checks their CRCs and finds whether
-    any holds a formula or an error value (a chart's formula only costs a second read).
+    any holds a formula or an error value (a chart's formula only costs a second read), and
+    where cells are merged.
 
     Values come from openpyxl with ``data_only``: a formula's value as Excel last calculated
     it, or None when it never did. Only a workbook with formulas is read a second time, in
@@ -409,36 +552,91 @@ def _xlsx_rows(path: Path, data: bytes) -> list[_Row]:
         raise SheetError(
             "reading XLSX needs openpyxl: pip install 'gbastd[xlsx]' (or save the sheet as CSV)."
         ) from None
-    import warnings
+    values = _book(openpyxl, path, data, data_only=True)
+    kinds = _book(openpyxl, path, data, data_only=False) if archive.formulas else None
+    if not values.worksheets:
+        raise SheetError(f"{path} has no worksheet.")
+    # A workbook gbastd did not write (its export has these two sheets) holds a cell "'=1+1"
+    # only when a spreadsheet program opened an `export --excel` CSV, where that ' guarded a
+    # formula, and saved it: such a cell loses exactly that ' (a ' typed into a spreadsheet
+    # is not stored in the cell). gbastd's own workbooks are read exactly.
+    guarded = values.sheetnames != list(_OWN_SHEETS)
+    if sheet is None:
+        positions: Iterable[int] = range(len(values.worksheets))
+    else:
+        positions = [_sheet_position(path, values.worksheets, sheet)]
+    for position in positions:
+        worksheet = values.worksheets[position]
+        chosen.append(worksheet.title)
+        formulas = None if kinds is None else kinds.worksheets[position]
+        member = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
+        merges = sorted(archive.merges.get(member, ()), key=lambda merge: merge[1])
+        lines = _xlsx_lines(path, worksheet, formulas, archive.errors, merges, guarded)
+        yield Grid(lines, name=f"sheet '{worksheet.title}'")
+        if assembly.header is not None:
+            return
 
-    formulas, errors = _checked_archive(path, data)
-    detailed = formulas or errors
-    rows: list[_Row] = []
+
+def _sheet_position(path: Path, worksheets: list[Any], wanted: str) -> int:
+    """The 0-based position of the sheet ``--sheet`` names, by name or 1-based number."""
+    titles = [worksheet.title for worksheet in worksheets]
+    for folding in (str, lambda title: " ".join(title.split()).casefold()):
+        matches = [n for n, title in enumerate(titles) if folding(title) == folding(wanted)]
+        if matches:
+            return matches[0]
+    if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(titles):
+        return int(wanted) - 1
+    listed = ", ".join(f"{n} {title!r}" for n, title in enumerate(titles, start=1))
+    raise SheetError(f"{path} has no sheet {wanted!r}; its sheets are {listed}.")
+
+
+def _xlsx_lines(
+    path: Path,
+    worksheet: Any,
+    formulas: Any,
+    errors: bool,
+    merges: list[tuple[int, int, int]],
+    guarded: bool,
+) -> Iterator[Line]:
+    """A sheet's rows as text. A cell inside a range merged over several rows reads as the
+    range's value (in the range's first column: a value spanning columns stays in the first).
+    ``guarded``: drop the ``'`` that ``export --excel`` put before a formula (``_unguard``)."""
+    detailed = formulas is not None or errors
     number = 0
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it does not read: nothing a list needs.
-        warnings.simplefilter("ignore")
-        try:
-            values = _sheet(openpyxl, path, data, data_only=True).iter_rows(
-                values_only=not detailed
-            )
-            kinds = _sheet(openpyxl, path, data, data_only=False).iter_rows() if formulas else None
-            for number, row in enumerate(values, start=1):
-                _check_size(path, number, len(row))
-                refused: Mapping[int, str] = {}
-                if detailed:
-                    refused = _refused(row, next(kinds, ()) if kinds is not None else ())
-                    row = [cell.value for cell in row]
-                texts = [_cell_text(value) for value in row]
-                if number == 1 or refused or any(texts):
-                    rows.append(_Row(number, texts, refused))
-        except SheetError:
-            raise
-        except Exception as error:  # openpyxl, zipfile, zlib and the XML parser all raise
-            raise SheetError(
-                f"{path}, row {number + 1}: the workbook is damaged ({_reason(error)})."
-            ) from None
-    return rows
+    active: list[tuple[int, int, str]] = []  # last row, column, value of merges under way
+    upcoming = 0  # the next merge (by first row) not yet reached
+    try:
+        worksheet.reset_dimensions()  # never trust the declared dimension: read what is there
+        values = worksheet.iter_rows(values_only=not detailed)
+        if formulas is not None:
+            formulas.reset_dimensions()
+        kinds = formulas.iter_rows() if formulas is not None else None
+        for number, row in enumerate(values, start=1):
+            _check_size(path, number, len(row))
+            refused: Mapping[int, str] = {}
+            if detailed:
+                refused = _refused(row, next(kinds, ()) if kinds is not None else ())
+                row = [cell.value for cell in row]
+            texts = [_cell_text(value) for value in row]
+            if guarded:
+                texts = [_unguard(text) for text in texts]
+            if merges:
+                active = [merge for merge in active if merge[0] >= number]
+                for _last, column, value in active:
+                    texts.extend([""] * (column - len(texts)))
+                    texts[column - 1] = texts[column - 1] or value
+                while upcoming < len(merges) and merges[upcoming][1] <= number:
+                    column, first, last = merges[upcoming]
+                    upcoming += 1
+                    if first == number and column <= len(texts) and texts[column - 1]:
+                        active.append((last, column, texts[column - 1]))
+            yield Line(number, texts, refused)
+    except SheetError:
+        raise
+    except Exception as error:  # openpyxl, zipfile, zlib and the XML parser all raise
+        raise SheetError(
+            f"{path}, row {number + 1}: the workbook is damaged ({_reason(error)})."
+        ) from None
 
 
 def _refused(cells: Any, kinds: Any) -> dict[int, str]:
@@ -459,14 +657,14 @@ def _refused(cells: Any, kinds: Any) -> dict[int, str]:
     return refused
 
 
-def _checked_archive(path: Path, data: bytes) -> tuple[bool, bool]:
-    """Check an XLSX archive's declared sizes and its XML members' CRCs; return whether one
-    holds a formula, and whether one holds an error value."""
+def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
+    """Check an archive's declared sizes and its XML members' CRCs, and scan them (see
+    ``_Archive``); ``label`` names the kind of file expected, for a damaged one."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (*_DAMAGED, ValueError) as error:
-        raise SheetError(f"{path} cannot be read as XLSX ({_reason(error)}).") from None
+        raise SheetError(f"{path} cannot be read as {label} ({_reason(error)}).") from None
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
         raise SheetError(
@@ -478,9 +676,11 @@ def _checked_archive(path: Path, data: bytes) -> tuple[bool, bool]:
         if member.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
             raise SheetError(
                 f"{path}: {member.filename} expands {ratio:,.0f} times, more than the "
-                f"{MAX_RATIO} times of any real sheet; it was not read."
+                f"{MAX_RATIO} times of any real {'document' if label == 'DOCX' else 'sheet'}; "
+                "it was not read."
             )
     formulas = errors = False
+    merges: dict[str, set[tuple[int, int, int]]] = {}
     for member in members:
         if not member.filename.endswith(".xml"):  # a sheet may live anywhere the rels say
             continue
@@ -491,22 +691,35 @@ def _checked_archive(path: Path, data: bytes) -> tuple[bool, bool]:
                     window = tail + chunk
                     formulas = formulas or bool(_FORMULA_TAG.search(window))
                     errors = errors or bool(_ERROR_TYPE.search(window))
-                    tail = chunk[-64:]
+                    for found in _MERGE.finditer(window):
+                        _add_merge(merges, member.filename, found)
+                    tail = chunk[-256:]
         except _DAMAGED as error:
             raise SheetError(f"{path}: {member.filename} is damaged ({_reason(error)}).") from None
-    return formulas, errors
+    names = frozenset(member.filename for member in members)
+    return _Archive(names, formulas, errors, merges)
 
 
-def _sheet(openpyxl: Any, path: Path, data: bytes, *, data_only: bool) -> Any:
+def _add_merge(merges: dict[str, set[tuple[int, int, int]]], member: str, found: Any) -> None:
+    """Keep a merged range that spans rows, by its first column and its rows."""
+    first, last = int(found[2]), int(found[4])
+    column = _column_number(found[1])
+    if last > first and column <= MAX_COLUMNS:
+        merges.setdefault(member, set()).add((column, first, last))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _book(openpyxl: Any, path: Path, data: bytes, *, data_only: bool) -> Any:
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
         raise SheetError(f"{path} cannot be read as XLSX ({_reason(error)}).") from None
-    if not book.worksheets:
-        raise SheetError(f"{path} has no worksheet.")
-    sheet = book.worksheets[0]
-    sheet.reset_dimensions()  # never trust the declared dimension: read what is there
-    return sheet
 
 
 def _reason(error: BaseException) -> str:
