@@ -1317,7 +1317,10 @@ def remove_command(
 def import_command(
     file: Annotated[
         Path,
-        typer.Argument(metavar="FILE", help="CSV, TSV or XLSX: the official list or an export."),
+        typer.Argument(
+            metavar="FILE",
+            help="PDF, DOCX, XLSX, CSV or TSV: the official list as published, or an export.",
+        ),
     ],
     source: Annotated[
         str | None, typer.Option("--source", help="URL of the list, for new and changed entries.")
@@ -1328,8 +1331,35 @@ def import_command(
             "--domain", "-d", help="Domain tag for new entries; repeat or comma-separate."
         ),
     ] = None,
+    listed: Annotated[
+        str | None,
+        typer.Option(
+            "--listed",
+            metavar="YYYY-MM-DD",
+            parser=_parser("listed"),
+            help="The notice's date: listed of the entries the list adds, or that lack one.",
+        ),
+    ] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            "--batch",
+            metavar="N",
+            parser=_parser("batch"),
+            help="The notice's batch number, given to entries likewise.",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            metavar="NAME|NUMBER",
+            help="XLSX: the sheet to read (default: the first with the list's header).",
+        ),
+    ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="Text encoding (default: UTF-8, else GB18030/GBK).")
+        str | None,
+        typer.Option(help="CSV/TSV encoding (default: UTF-8, GB18030/GBK, UTF-16 with BOM)."),
     ] = None,
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace values that differ from the list's.")
@@ -1339,27 +1369,48 @@ def import_command(
 ) -> None:
     """Merge a published list into a catalogue.
 
-    Matches rows by gba_id, then code, then title: adds new entries, fills values entries
-    lacked, and reports values that differ (kept unless --overwrite).
-    Example: gbastd import list.csv --source https://example.org/list --domain food
+    Reads the file's kind from its content, and its table as a person would: the header found
+    by the official column names, headers repeated on new pages dropped, rows continued on the
+    next page merged, notes left out. Matches rows by gba_id, then code, then title: adds new
+    entries, fills values entries lacked, and reports values that differ (kept unless
+    --overwrite). --dry-run shows the whole plan, and what a real import would still need.
+    Example: gbastd import list.pdf --source https://example.org/list --domain food
     """
     from gbastd import edit, sheets
 
     with _user_errors():
-        rows = sheets.read_rows(file, encoding=encoding)
+        reading = sheets.read_list(file, encoding=encoding, sheet=sheet)
+        _say(reading.summary + "\n")
+        rows = reading.rows
         tags = _tags(domain)
-        report: list[edit.MergeReport] = []
+        plans: list[edit.MergePlan] = []
+        refusals: list[GbastdError] = []
 
         def apply(loaded: Catalogue) -> Catalogue:
             query.check_domains(loaded, tags)
-            merged, outcome = edit.merge(
-                loaded, rows, today=_today(), overwrite=overwrite, source=source, domains=tags
-            )
-            report.append(outcome)
-            return merged
+            with _usage_errors():  # a row's own listed or batch contradicts the option's
+                plan = edit.plan_merge(
+                    loaded,
+                    rows,
+                    today=_today(),
+                    overwrite=overwrite,
+                    source=source,
+                    domains=tags,
+                    listed=listed,
+                    batch=batch,
+                )
+            plans.append(plan)
+            if not dry_run:
+                return edit.carried_out(loaded, plan)
+            try:
+                return edit.carried_out(loaded, plan)
+            except GbastdError as refusal:  # a dry run shows the plan all the same
+                refusals.append(refusal)
+                return edit.planned(loaded, plan)
 
         _change(target, dry_run, apply)
-        (outcome,) = report
+        (plan,) = plans
+        outcome = plan.report
         for conflict in outcome.conflicts:
             kept = "replaced" if overwrite else "kept"
             _say(
@@ -1370,6 +1421,8 @@ def import_command(
             f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
             f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
         )
+        for refusal in refusals:
+            _fail(f"A real import would be refused: {refusal}", refusal.exit_code)
 
 
 @app.command("diff")

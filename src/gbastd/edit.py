@@ -31,7 +31,7 @@ from gbastd.fields import (
     REQUIRED,
     Kind,
 )
-from gbastd.records import Catalogue, Standard, Status
+from gbastd.records import Catalogue, Standard, Standards, Status
 
 LIST_SEPARATOR = ";"
 """Separates the items of a list (domains, sources) in a text value; spaces around are dropped.
@@ -221,6 +221,19 @@ class MergeReport(NamedTuple):
     unchanged: int  # rows that matched an entry and brought nothing new and nothing different
 
 
+class MergePlan(NamedTuple):
+    """Everything merging a list would do, before the result is checked: the entries as they
+    would be, the report, and the new rows that lack what every entry needs."""
+
+    standards: list[Standard]
+    report: MergeReport
+    incomplete: list[str]  # "row 3 (WQ 1-8): no domains or sources"
+
+
+_SHOWN_INCOMPLETE = 5
+"""How many incomplete rows a refusal names; it counts the rest."""
+
+
 def merge(
     catalogue: Catalogue,
     rows: Sequence[Mapping[str, Any]],
@@ -229,19 +242,78 @@ def merge(
     overwrite: bool = False,
     source: str | None = None,
     domains: Sequence[str] = (),
+    listed: str | None = None,
+    batch: int | None = None,
 ) -> tuple[Catalogue, MergeReport]:
-    """Merge rows of a published list (field → value) into the catalogue.
-
-    Rows are matched to entries by gba_id, then code, then title. A new row becomes an entry;
-    an existing entry gains the values it lacked; a value that differs is a conflict, left as it
-    is unless ``overwrite``. ``source`` and ``domains`` complete new entries, and ``source`` is
-    added to every entry the list changed, so each value keeps its provenance. A status that
-    the entry's dates already imply at ``today`` (as gbastd's own exports show it) is not
-    stored, so that it keeps following the dates.
+    """Merge rows of a published list (field → value) into the catalogue (see ``plan_merge``).
 
     Raises:
         IncompleteImport: new rows without a domain or a source, even with the defaults.
         ChangeRejected: the merged catalogue breaks a rule.
+        InvalidValue: a row's own ``listed`` or ``batch`` differs from the list's.
+    """
+    plan = plan_merge(
+        catalogue,
+        rows,
+        today=today,
+        overwrite=overwrite,
+        source=source,
+        domains=domains,
+        listed=listed,
+        batch=batch,
+    )
+    return carried_out(catalogue, plan), plan.report
+
+
+def carried_out(catalogue: Catalogue, plan: MergePlan) -> Catalogue:
+    """The catalogue a plan makes, checked as a whole.
+
+    Raises:
+        IncompleteImport: the plan adds rows without a title, a domain or a source.
+        ChangeRejected: the result breaks a rule.
+    """
+    if plan.incomplete:
+        shown = "; ".join(plan.incomplete[:_SHOWN_INCOMPLETE])
+        more = len(plan.incomplete) - _SHOWN_INCOMPLETE
+        if more > 0:
+            shown += f"; and {more:,} more new rows"
+        raise IncompleteImport(
+            "New entries need a title, a domain and a source (give --domain TAG and "
+            "--source URL for the whole list): " + shown + "."
+        )
+    return validated(catalogue, plan.standards)
+
+
+def planned(catalogue: Catalogue, plan: MergePlan) -> Catalogue:
+    """The catalogue a plan makes, unchecked: what a dry run shows, even of a plan that
+    ``carried_out`` refuses."""
+    return catalogue._replace(standards=Standards.of(plan.standards))
+
+
+def plan_merge(
+    catalogue: Catalogue,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    today: str,
+    overwrite: bool = False,
+    source: str | None = None,
+    domains: Sequence[str] = (),
+    listed: str | None = None,
+    batch: int | None = None,
+) -> MergePlan:
+    """Plan merging rows of a published list (field → value) into the catalogue.
+
+    Rows are matched to entries by gba_id, then code, then title. A new row becomes an entry;
+    an existing entry gains the values it lacked; a value that differs is a conflict, left as it
+    is unless ``overwrite``. ``source`` and ``domains`` complete new entries, and ``source`` is
+    added to every entry the list changed, so each value keeps its provenance. ``listed`` and
+    ``batch`` (the notice's date and number) are every row's, as if the list had them as
+    columns: new entries get them, entries lacking them gain them, a differing value is a
+    conflict. A status that the entry's dates already imply at ``today`` (as gbastd's own
+    exports show it) is not stored, so that it keeps following the dates.
+
+    Raises:
+        InvalidValue: a row's own ``listed`` or ``batch`` differs from the one given.
     """
     standards = list(catalogue.standards)
     index = Index(standards)
@@ -250,8 +322,17 @@ def merge(
     conflicts: list[Conflict] = []
     unchanged = 0
     incomplete: list[str] = []
+    notice = {name: value for name, value in (("listed", listed), ("batch", batch)) if value}
     for number, row in enumerate(rows, start=1):
         values = {name: value for name, value in row.items() if value not in (None, ())}
+        for name, value in notice.items():
+            if values.setdefault(name, value) != value:
+                named = next((values[key] for key in IDENTIFYING if values.get(key)), "?")
+                raise InvalidValue(
+                    name,
+                    f"row {number} ({named}) of the list has {name} {values[name]}, not "
+                    f"{value}; give --{name} only for a list without that column.",
+                )
         position = index.find(values)
         existing = None if position is None else standards[position]
         if "status" in values and _implied_status(existing, values, today) == values["status"]:
@@ -263,7 +344,6 @@ def merge(
             if lacking:
                 named = next((values[name] for name in IDENTIFYING if values.get(name)), "?")
                 incomplete.append(f"row {number} ({named}): no {' or '.join(lacking)}")
-                continue
             entry = new_standard(values)
             index.put(len(standards), entry)
             standards.append(entry)
@@ -291,12 +371,7 @@ def merge(
         updated.append(
             (existing.label, [name for name in changes if name != "sources"] or ["sources"])
         )
-    if incomplete:
-        raise IncompleteImport(
-            "New entries need a title, a domain and a source (give --domain TAG and "
-            "--source URL for the whole list): " + "; ".join(incomplete) + "."
-        )
-    return validated(catalogue, standards), MergeReport(added, updated, conflicts, unchanged)
+    return MergePlan(standards, MergeReport(added, updated, conflicts, unchanged), incomplete)
 
 
 def _implied_status(existing: Standard | None, values: Mapping[str, Any], today: str) -> Any:
