@@ -37,9 +37,11 @@ EXPECTED_EXIT: dict[str, tuple[int, str]] = {
         1,
         "the add and edit above it changed data/standards.toml; diff exits 1 on a difference",
     ),
-    "gbastd import 湾区标准清单-2026.csv --source https://example.org/list-2026 --dry-run": (
+    "gbastd import 湾区标准清单-测试.pdf --source https://example.org/notice-99"
+    " --listed 2099-01-02 --batch 99 --dry-run": (
         1,
-        "the walkthrough's step 1: a list with new rows is refused without --domain",
+        "the walkthrough's step 1: the plan, then the refusal a list with new rows meets "
+        "without --domain",
     ),
 }
 
@@ -196,8 +198,9 @@ def prepare_checkout(directory: Path) -> None:
     shutil.copyfile(CATALOGUE, directory / "old.toml")  # the version before the commands ran
     official = (DATA / "official-list.csv").read_text(encoding="utf-8")
     listing = official.replace(",广式月饼,", ",广式月饼（合成数据）,") + SYNTHETIC_ROWS
-    for name in ("湾区标准清单-2026.csv", "list-2026.csv"):
-        (directory / name).write_text(listing, encoding="utf-8")
+    (directory / "list-2026.csv").write_text(listing, encoding="utf-8")
+    # The walkthrough's notice: a Word-made PDF of synthetic test rows (tests/data/published).
+    shutil.copyfile(DATA / "published" / "list-word.pdf", directory / "湾区标准清单-测试.pdf")
     (directory / "my.toml").write_text(_broken_catalogue(), encoding="utf-8")
 
 
