@@ -147,6 +147,26 @@ class TestEveryFormatExactly:
             standards = catalogue.load(target).standards
             assert sorted(as_rows(standards), key=lambda row: int(row[0])) == ROWS, source
 
+    def test_a_page_without_text_among_text_pages_is_named(
+        self, runner: CliRunner, cat: Path, tmp_path: Path
+    ) -> None:
+        """A scanned page appended to the list is not read, and the line saying what was read
+        says so."""
+        import pypdfium2
+
+        mixed = pypdfium2.PdfDocument(str(PUBLISHED / "list-word.pdf"))
+        scan = pypdfium2.PdfDocument(str(PUBLISHED / "list-scanned.pdf"))
+        mixed.import_pages(scan, [0])
+        path = tmp_path / "mixed.pdf"
+        mixed.save(str(path))
+        mixed.close()
+        scan.close()
+        result = imported(runner, cat, path)
+        assert result.stderr.splitlines()[0] == (
+            "Read mixed.pdf: PDF, 4 pages (1 without text, not read), 3 tables, 40 rows (2 "
+            "repeated headers dropped, 2 continued rows merged, 1 note row skipped)."
+        )
+
     def test_an_excel_export_resaved_by_a_spreadsheet_restores_guarded_values(
         self, runner: CliRunner, tmp_path: Path
     ) -> None:

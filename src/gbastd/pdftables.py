@@ -38,10 +38,12 @@ _CID = "(cid:"
 
 
 class PdfTables(NamedTuple):
-    """The tables of a PDF, a grid per table in page order, and its number of pages."""
+    """The tables of a PDF, a grid per table in page order, its number of pages, and how many
+    of them have no text (images only: scanned pages, which cannot be read)."""
 
     grids: list[Grid]
     pages: int
+    without_text: int
 
 
 def read_pdf(path: Path, data: bytes) -> PdfTables:
@@ -122,7 +124,7 @@ def _read(pdfplumber: Any, path: Path, data: bytes) -> PdfTables:
                 f"{path} has text but no ruled table on its {len(pages)} pages; gbastd reads "
                 "a list printed as a table with ruled lines."
             )
-    return PdfTables(grids, len(pages))
+    return PdfTables(grids, len(pages), len(pages) - text_pages)
 
 
 def _unopened(path: Path, error: Exception) -> SheetError:

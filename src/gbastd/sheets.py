@@ -113,6 +113,8 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         tables = read_pdf(path, data)
         grids: Iterable[Grid] = tables.grids
         what = f"PDF, {_count(tables.pages, 'page')}"
+        if tables.without_text:  # a scanned page among text ones: say so, it was not read
+            what += f" ({tables.without_text:,} without text, not read)"
     elif kind == "DOCX":
         grids = read_docx(path, data)
         what = "DOCX"
