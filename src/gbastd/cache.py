@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
+    from gbastd.records import Keeper
+
 try:  # the builtin module: hashlib would also load OpenSSL, a few ms on every start
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - Python builds without it
@@ -46,6 +48,7 @@ except ImportError:  # pragma: no cover - Python builds without it
 SNAPSHOT_FORMAT = 4
 _MAGIC = b"gbastd-snapshot\n"
 _REJECTED_MAGIC = b"gbastd-rejected\n"
+_INDEX_MAGIC = b"gbastd-index\n"
 _MAX_SNAPSHOT = 4 << 30  # far above a million entries; a bigger file is not one of ours
 # Above this size, OpenSSL's SHA-256 (hardware-accelerated, about 3x faster than blake2b here)
 # repays the few milliseconds that importing hashlib adds; below it, blake2b needs no import.
@@ -183,9 +186,24 @@ def read(
     if body is None:
         return None
     try:
-        return decode(body, str(source), rebuild)
+        return decode(body, os.fspath(source), rebuild, keeper(source, key))
     except (ValueError, TypeError):
         return None
+
+
+def keeper(source: str | os.PathLike[str], key: str) -> Keeper:
+    """What keeps the indexes of a snapshotted catalogue beside its snapshot (sealed and keyed
+    the same way), so that an index is built once per content, not on every run."""
+
+    def keep(name: str, build: Callable[[], Any]) -> Any:
+        suffix = f".index-{name}"
+        kept = _read_record(source, key, suffix, _INDEX_MAGIC)
+        if kept is None:
+            kept = build()
+            _write_record(source, key, suffix, _INDEX_MAGIC, kept)
+        return kept
+
+    return keep
 
 
 def _read_record(source: str | os.PathLike[str], key: str, suffix: str, magic: bytes) -> Any | None:
@@ -241,16 +259,24 @@ def _read_regular_file(path: str) -> bytes | None:
 def write(source: str | os.PathLike[str], key: str, catalogue: Catalogue) -> None:
     """Store a snapshot of ``catalogue`` for ``source`` atomically and drop its older ones;
     never raises."""
+    if _write_record(source, key, ".snapshot", _MAGIC, encode(catalogue)):
+        folder, prefix = _folder(), _path_prefix(source)
+        assert folder is not None  # it was just written there
+        _drop_others(folder, prefix, f"{prefix}-{key}.snapshot", "snapshot")
+        _drop_others(folder, prefix, "", "rejected")  # the file is valid now
+        _drop_others(folder, prefix, f"{prefix}-{key}.index-", "index-*")  # of older content
+
+
+def _write_record(
+    source: str | os.PathLike[str], key: str, suffix: str, magic: bytes, body: Any
+) -> bool:
+    """Write a sealed record of ``body`` for exactly ``source`` with ``key``; report whether
+    it was written (never raises: an unwritable cache only costs speed)."""
     folder = _folder()
     if folder is None:
-        return
-    prefix = _path_prefix(source)
-    name = f"{prefix}-{key}.snapshot"
-    if _write_atomically(
-        folder, name, seal(marshal.dumps((_about(source, key), encode(catalogue))))
-    ):
-        _drop_others(folder, prefix, name, "snapshot")
-        _drop_others(folder, prefix, "", "rejected")  # the file is valid now
+        return False
+    payload = marshal.dumps((_about(source, key), body))
+    return _write_atomically(folder, f"{_path_prefix(source)}-{key}{suffix}", seal(payload, magic))
 
 
 def seal(payload: bytes, magic: bytes = _MAGIC) -> bytes:
@@ -259,10 +285,12 @@ def seal(payload: bytes, magic: bytes = _MAGIC) -> bytes:
 
 
 def _drop_others(folder: str, prefix: str, keep: str, kind: str) -> None:
+    """Remove the records of ``kind`` for the file of ``prefix``, but for those whose name is
+    or begins with ``keep``."""
     from pathlib import Path  # writing is the slow path; reading needs no pathlib
 
     for old in Path(folder).glob(f"{prefix}-*.{kind}"):
-        if old.name != keep:
+        if not keep or not old.name.startswith(keep):
             old.unlink(missing_ok=True)
 
 
@@ -295,14 +323,13 @@ def _is_problem(values: object) -> bool:
 def write_rejection(source: str | os.PathLike[str], key: str, problems: Sequence[Problem]) -> None:
     """Record that ``source`` with ``key`` was refused for ``problems`` (replacing the record of
     an earlier content); never raises."""
-    folder = _folder()
-    if folder is None or not problems:
+    if not problems:
         return
-    prefix = _path_prefix(source)
-    name = f"{prefix}-{key}.rejected"
-    payload = marshal.dumps((_about(source, key), tuple(tuple(p) for p in problems)))
-    if _write_atomically(folder, name, seal(payload, _REJECTED_MAGIC)):
-        _drop_others(folder, prefix, name, "rejected")
+    body = tuple(tuple(p) for p in problems)
+    if _write_record(source, key, ".rejected", _REJECTED_MAGIC, body):
+        folder, prefix = _folder(), _path_prefix(source)
+        assert folder is not None  # it was just written there
+        _drop_others(folder, prefix, f"{prefix}-{key}.rejected", "rejected")
 
 
 def _about(source: str | os.PathLike[str], key: str) -> tuple[Any, ...]:
@@ -337,7 +364,10 @@ _ENTRY_HEADS = {bytes([code, len(FIELDS)]) for code in (0x29, 0xA9)}
 
 
 def decode(
-    body: tuple[Any, ...], path: str, rebuild: Callable[[], Catalogue] | None = None
+    body: tuple[Any, ...],
+    path: str,
+    rebuild: Callable[[], Catalogue] | None = None,
+    keeper: Keeper | None = None,
 ) -> Catalogue:
     """Rebuild a catalogue from ``encode``'s tuples; entries are decoded when used.
 
@@ -374,7 +404,7 @@ def decode(
         path=path,
         info=CatalogueInfo._make((*meta, tuple(map(Total._make, totals)))),
         domains={domain[0]: Domain._make(domain) for domain in domains},
-        standards=Standards(tags, entry),
+        standards=Standards(tags, entry, keeper),
     )
 
 

@@ -151,6 +151,7 @@ def _load(resolved: str, progress: Progress | None, *, parse_changed: bool) -> C
                 cache.remember_key(resolved, salt, key, before, after)
                 raise
             cache.write(resolved, key, catalogue)
+            catalogue.standards.keep_with(cache.keeper(resolved, key))
         cache.remember_key(resolved, salt, key, before, after)
         return catalogue
     finally:

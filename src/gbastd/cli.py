@@ -668,8 +668,7 @@ def search_command(
     Example: gbastd search 龍舟
     """
     with _user_errors():
-        selected = query.select(_load(catalogue_path), filters, today=_today())
-        _show_standards(query.search(selected, text), listing)
+        _show_standards(query.find(_load(catalogue_path), text, filters, today=_today()), listing)
 
 
 @app.command("show")

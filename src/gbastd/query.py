@@ -6,18 +6,17 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 from __future__ import annotations
 
 import bisect
-import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Search
-from gbastd.records import Catalogue, Standard, Status
+from gbastd.records import Catalogue, Standard, Standards, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
-    from typing import Any, NamedTuple
+    from typing import Any, NamedTuple, overload
 else:
     from gbastd._plain import NamedTuple
 
@@ -46,11 +45,17 @@ class Filters(NamedTuple):
 
 def status_of(standard: Standard, today: str) -> str | None:
     """Return the stated status, else the one the dates imply at ``today``, else None."""
-    if standard.status is not None:
-        return standard.status
-    if standard.effective is not None:
-        return Status.UPCOMING if standard.effective > today else Status.CURRENT
-    if standard.issued is not None and standard.issued > today:
+    return _status(standard.status, standard.effective, standard.issued, today)
+
+
+def _status(
+    stated: str | None, effective: str | None, issued: str | None, today: str
+) -> str | None:
+    if stated is not None:
+        return stated
+    if effective is not None:
+        return Status.UPCOMING if effective > today else Status.CURRENT
+    if issued is not None and issued > today:
         return Status.UPCOMING
     return None
 
@@ -61,10 +66,37 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
     Raises:
         InvalidQuery: a domain tag the catalogue does not declare.
     """
+    return _selected(catalogue, filters, today=today, ranked=False)
+
+
+def find(catalogue: Catalogue, query: str, filters: Filters, *, today: str) -> list[Standard]:
+    """Return the entries that match ``query`` (as ``search`` ranks them, best first) and pass
+    every filter.
+
+    Raises:
+        InvalidQuery: a domain tag the catalogue does not declare.
+    """
+    return _selected(catalogue, filters._replace(search=query), today=today, ranked=True)
+
+
+def _selected(
+    catalogue: Catalogue, filters: Filters, *, today: str, ranked: bool
+) -> list[Standard]:
+    """The entries passing every filter: by search rank when ``ranked``, else in catalogue
+    order. Search and domain tags are answered from positions, so only the entries they keep
+    are decoded."""
     check_domains(catalogue, filters.domains)
-    selected: Iterable[Standard] = catalogue.standards
+    standards = catalogue.standards
+    positions: Sequence[int] | None = None
+    if filters.search is not None:
+        positions = [position for _, position in _ranked(standards, filters.search)]
+        if not ranked:
+            positions.sort()
     if filters.domains:
-        selected = catalogue.standards.with_any_domain(filters.domains)
+        positions = standards.positions_with_any_domain(filters.domains, positions)
+    selected: Iterable[Standard] = (
+        standards if positions is None else [standards[i] for i in positions]
+    )
     if filters.status is not None:
         status = None if filters.status == UNKNOWN else filters.status
         selected = [s for s in selected if status_of(s, today) == status]
@@ -82,9 +114,6 @@ def select(catalogue: Catalogue, filters: Filters, *, today: str) -> list[Standa
     if filters.publisher is not None:
         needle = text.fold(filters.publisher)
         selected = [s for s in selected if s.publisher and needle in text.fold(s.publisher)]
-    if filters.search is not None:
-        matched = {id(s) for s in search(list(selected), filters.search)}
-        selected = [s for s in selected if id(s) in matched]
     return list(selected)
 
 
@@ -93,6 +122,8 @@ def check_domains(catalogue: Catalogue, tags: Iterable[str]) -> None:
     declared one, and the rest."""
     for tag in tags:
         if tag not in catalogue.domains:
+            import difflib  # only a mistyped tag needs it
+
             close = difflib.get_close_matches(tag, list(catalogue.domains), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise InvalidQuery(
@@ -150,7 +181,7 @@ def rows(
     return list(map(_reader(indices), standards))
 
 
-def _position(standards: Sequence[Standard], key: str, keys: KeyList) -> int | None:
+def _position(standards: Sequence[Standard], key: str, keys: Keys) -> int | None:
     """Return the position of the one entry matching ``key`` among ``keys``, or None.
 
     Raises:
@@ -159,18 +190,137 @@ def _position(standards: Sequence[Standard], key: str, keys: KeyList) -> int | N
     wanted = text.key(key)
     if not wanted:
         return None
-    matches = list(dict.fromkeys(i for own, i in keys if own == wanted))  # an entry once
+    matches = keys.owners(wanted)
     if len(matches) > 1:
         raise AmbiguousKey(key, [standards[i].describe() for i in matches])
     return matches[0] if matches else None
 
 
-KeyList = list[tuple[str, int]]
+class SortedLines(Sequence[str]):
+    """Sorted, distinct strings without line breaks, held as one text and the offsets of its
+    lines, which is how an index of 400,000 keys is kept beside a snapshot: read back, it is
+    two copies of bytes, where a list or dict of as many strings takes a third of a second to
+    build. Bisection finds a string; ``str.find`` finds the ones containing a part."""
+
+    def __init__(self, joined: str, offsets: bytes) -> None:
+        from array import array
+
+        self.joined = joined  # every string followed by "\n"
+        self.offsets = array("q", offsets)  # where each string starts, and the end
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> SortedLines:
+        """Hold ``items`` (distinct, without line breaks), sorted."""
+        from array import array
+
+        ordered = sorted(items)
+        offsets = array("q", [0])
+        for item in ordered:
+            offsets.append(offsets[-1] + len(item) + 1)
+        return cls("".join(f"{item}\n" for item in ordered), offsets.tobytes())
+
+    def kept(self) -> tuple[str, bytes]:
+        """What is kept of it: plain values that marshal stores."""
+        return self.joined, self.offsets.tobytes()
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    if TYPE_CHECKING:  # overload is typing's
+
+        @overload
+        def __getitem__(self, index: int) -> str: ...
+
+        @overload
+        def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError("line index out of range")
+        index %= len(self)
+        return self.joined[self.offsets[index] : self.offsets[index + 1] - 1]
+
+    def find(self, item: str) -> int | None:
+        """The line number of ``item``, or None."""
+        spot = bisect.bisect_left(self, item)
+        return spot if spot < len(self) and self[spot] == item else None
+
+    def containing(self, part: str) -> Iterator[int]:
+        """The line numbers of the strings that contain ``part``, in order, each once."""
+        last = -1
+        start = self.joined.find(part)
+        while 0 <= start < len(self.joined):
+            line = bisect.bisect_right(self.offsets, start) - 1
+            if line != last:
+                yield line
+                last = line
+            start = self.joined.find(part, start + 1)
+
+    def around(self, item: str, count: int) -> list[str]:
+        """The strings that sort nearest to ``item``: up to ``count`` on each side."""
+        spot = bisect.bisect_left(self, item)
+        return self[max(0, spot - count) : spot + count]
 
 
-def _lookup_keys(standards: Sequence[Standard]) -> KeyList:
-    """Every lookup key of every entry, with the entry's position (made once per run)."""
-    return [(text.key(value), i) for i, s in enumerate(standards) for value in _keys_of(s)]
+class Keys:
+    """Every lookup key of a catalogue's entries, sorted, with the position of the entry each
+    names (in a valid catalogue, one; several only where a catalogue is being changed)."""
+
+    def __init__(self, lines: SortedLines, owners: bytes, shared: dict[int, tuple[int, ...]]):
+        from array import array
+
+        self.lines = lines
+        self.owner = array("q", owners)  # the one entry of each key, or its first
+        self.shared = shared  # line number → every entry, for keys that name several
+
+    def kept(self) -> tuple[tuple[str, bytes], bytes, dict[int, tuple[int, ...]]]:
+        """What is kept of it: plain values that marshal stores."""
+        return self.lines.kept(), self.owner.tobytes(), self.shared
+
+    @classmethod
+    def restored(cls, kept: tuple[tuple[str, bytes], bytes, dict[int, tuple[int, ...]]]) -> Keys:
+        """The keys from what ``kept`` gave."""
+        lines, owners, shared = kept
+        return cls(SortedLines(*lines), owners, shared)
+
+    def owners_at(self, line: int) -> tuple[int, ...]:
+        """The entries the key on ``line`` names, in catalogue order."""
+        return self.shared.get(line) or (self.owner[line],)
+
+    def owners(self, key: str) -> tuple[int, ...]:
+        """The entries that ``key`` (a lookup key) names, in catalogue order."""
+        line = self.lines.find(key)
+        return () if line is None else self.owners_at(line)
+
+
+def _kept(standards: Sequence[Standard], name: str, build: Callable[[], Any]) -> Any:
+    """An index of ``standards``: kept beside a snapshot (see Standards.kept), else built."""
+    if isinstance(standards, Standards):
+        return standards.kept(name, build)
+    return build()
+
+
+def _lookup_keys(standards: Sequence[Standard]) -> Keys:
+    """The lookup keys of ``standards``, built once per catalogue content."""
+
+    def build() -> tuple[tuple[str, bytes], bytes, dict[int, tuple[int, ...]]]:
+        from array import array
+
+        found: dict[str, list[int]] = {}
+        for i, standard in enumerate(standards):
+            for value in _keys_of(standard):
+                positions = found.setdefault(text.key(value), [])
+                if not positions or positions[-1] != i:
+                    positions.append(i)
+        lines = SortedLines.of(found)
+        owners = [found[key] for key in lines]
+        shared = {line: tuple(mine) for line, mine in enumerate(owners) if len(mine) > 1}
+        first = array("q", [mine[0] for mine in owners])
+        return Keys(lines, first.tobytes(), shared).kept()
+
+    return Keys.restored(_kept(standards, "keys", build))
 
 
 def get(catalogue: Catalogue, key: str) -> Standard | None:
@@ -236,28 +386,30 @@ def suggest(standards: Sequence[Standard], key: str, limit: int = 5) -> list[str
     return _suggestions(standards, key, _lookup_keys(standards), limit)
 
 
-def _suggestions(
-    standards: Sequence[Standard], key: str, keys: KeyList, limit: int = 5
-) -> list[str]:
+def _suggestions(standards: Sequence[Standard], key: str, keys: Keys, limit: int = 5) -> list[str]:
     wanted = text.key(key)
     if not wanted:
         return []
-    found = list(dict.fromkeys(i for own, i in keys if wanted in own))[:limit]
+    lines = keys.lines
+    found = sorted({i for line in lines.containing(wanted) for i in keys.owners_at(line)})
+    found = found[:limit]
     if len(found) < limit:
-        owner = dict(keys)
-        forwards = sorted(owner)
-        backwards = sorted(own[::-1] for own in owner)
-        near = {*_around(forwards, wanted), *(k[::-1] for k in _around(backwards, wanted[::-1]))}
+        import difflib  # only a key that matches nothing needs it
+
+        backwards = SortedLines(
+            *_kept(
+                standards, "reversed-keys", lambda: SortedLines.of(k[::-1] for k in lines).kept()
+            )
+        )
+        near = {
+            *lines.around(wanted, _NEIGHBOURS),
+            *(k[::-1] for k in backwards.around(wanted[::-1], _NEIGHBOURS)),
+        }
         for close in difflib.get_close_matches(wanted, sorted(near), n=limit, cutoff=0.6):
-            if owner[close] not in found:
-                found.append(owner[close])
+            owner = keys.owners(close)[-1]
+            if owner not in found:
+                found.append(owner)
     return [standards[i].label for i in found[:limit]]
-
-
-def _around(ordered: list[str], wanted: str) -> list[str]:
-    """The keys that sort nearest to ``wanted`` in ``ordered``, on both sides."""
-    spot = bisect.bisect_left(ordered, wanted)
-    return ordered[max(0, spot - _NEIGHBOURS) : spot + _NEIGHBOURS]
 
 
 _NEIGHBOURS = 64  # keys on each side of the query, in each order, that difflib compares
@@ -278,21 +430,27 @@ def search(standards: Sequence[Standard], query: str) -> list[Standard]:
 
     Ties keep catalogue order. An empty query matches nothing.
     """
+    return [standards[position] for _, position in _ranked(standards, query)]
+
+
+def _ranked(standards: Sequence[Standard], query: str) -> list[tuple[int, int]]:
+    """(minus the score, position) of every entry matching ``query``, best first; the entries
+    are read as folded text, kept beside a snapshot, so none is decoded."""
     terms = text.fold(query).split()
     if not terms:
         return []
     scored = []
-    for position, standard in enumerate(standards):
+    for position, forms in enumerate(_search_forms(standards)):
         score = 0
         for term in terms:
-            best = _term_score(standard, term)
+            best = _term_score(forms, term)
             if not best:
                 break
             score += best
         else:
-            scored.append((-score, position, standard))
-    scored.sort(key=itemgetter(0, 1))
-    return [standard for _, _, standard in scored]
+            scored.append((-score, position))
+    scored.sort()
+    return scored
 
 
 _IDS, _TITLES, _OTHERS = (
@@ -300,28 +458,46 @@ _IDS, _TITLES, _OTHERS = (
     for weight in Search
 )
 
+Forms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""What search reads of an entry: the keys of its ids, its folded titles, its other folded
+texts."""
 
-def _term_score(standard: Standard, term: str) -> int:
+
+def _search_forms(standards: Sequence[Standard]) -> Sequence[Forms]:
+    """The search forms of every entry, built once per catalogue content."""
+
+    def build() -> list[Forms]:
+        return [
+            (
+                tuple(text.key(value) for value in _IDS(standard) if value),
+                tuple(text.fold(value) for value in _TITLES(standard) if value),
+                tuple(text.fold(value) for value in _OTHERS(standard) if value),
+            )
+            for standard in standards
+        ]
+
+    forms: Sequence[Forms] = _kept(standards, "search", build)
+    return forms
+
+
+def _term_score(forms: Forms, term: str) -> int:
+    ids, titles, others = forms
     best = 0
-    for identifier in _IDS(standard):
-        if identifier:
-            key = text.key(identifier)
-            if key == term:  # terms come from split(): no spaces, as in keys
-                return _EXACT_ID
-            if term in key:
-                best = _ID_PART
-    for title in _TITLES(standard):
-        if title:
-            folded = text.fold(title)
-            if folded == term:
-                return _EXACT_TITLE
-            if folded.startswith(term):
-                best = max(best, _TITLE_PREFIX)
-            elif term in folded:
-                best = max(best, _TITLE_PART)
+    for key in ids:
+        if key == term:  # terms come from split(): no spaces, as in keys
+            return _EXACT_ID
+        if term in key:
+            best = _ID_PART
+    for folded in titles:
+        if folded == term:
+            return _EXACT_TITLE
+        if folded.startswith(term):
+            best = max(best, _TITLE_PREFIX)
+        elif term in folded:
+            best = max(best, _TITLE_PART)
     if not best:
-        for other in _OTHERS(standard):
-            if other and term in text.fold(other):
+        for other in others:
+            if term in other:
                 return _OTHER_PART
     return best
 
@@ -329,13 +505,35 @@ def _term_score(standard: Standard, term: str) -> int:
 def count_by(standards: Iterable[Standard], field: str, *, today: str) -> list[tuple[Any, int]]:
     """Count entries by a field's value (each tag of a list counts); None counts as unknown.
 
-    Ordered by value, numbers inside text by value, unknown last.
+    Ordered by value, numbers inside text by value, unknown last. What is counted is kept
+    beside a snapshot, so that counting a large catalogue decodes none of its entries.
     """
+    (field,) = check_fields([field])
+    if isinstance(standards, Sequence):
+        raw = _kept(standards, f"count-{field}", lambda: _raw_counts(standards, field))
+    else:
+        raw = _raw_counts(standards, field)
     counts: dict[Any, int] = {}
-    for (value,) in rows(standards, [field], today=today):
-        if field in DATE_FIELDS and value is not None:
-            value = value[:4]
-        for item in value if isinstance(value, tuple) else (value,):
-            counts[item] = counts.get(item, 0) + 1
+    for value, number in raw:
+        shown = _status(value[0], value[1], value[2], today) if field == "status" else value
+        if field in DATE_FIELDS and shown is not None:
+            shown = shown[:4]
+        for item in shown if isinstance(shown, tuple) else (shown,):
+            counts[item] = counts.get(item, 0) + number
     known = sorted((k for k in counts if k is not None), key=_sort_key)
     return [(k, counts[k]) for k in known] + ([(None, counts[None])] if None in counts else [])
+
+
+_STATUS_INPUTS = _reader([FIELDS.index(name) for name in ("status", "effective", "issued")])
+
+
+def _raw_counts(standards: Iterable[Standard], field: str) -> list[tuple[Any, int]]:
+    """How many entries have each value of ``field`` (for status, each stated status and
+    dates, since what they imply depends on the day)."""
+    read = _STATUS_INPUTS if field == "status" else _reader([FIELDS.index(field)])
+    counts: dict[Any, int] = {}
+    for standard in standards:
+        values = read(standard)
+        value = values if field == "status" else values[0]
+        counts[value] = counts.get(value, 0) + 1
+    return list(counts.items())

@@ -17,7 +17,7 @@ from gbastd.fields import CATALOGUE_FIELDS, FIELDS, IDENTIFYING
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
-    from typing import NamedTuple, overload
+    from typing import Any, NamedTuple, overload
 else:
     from gbastd._plain import NamedTuple
 
@@ -110,6 +110,12 @@ class CatalogueInfo(_InfoValues):
     __slots__ = ()
 
 
+if TYPE_CHECKING:
+    # Returns the index of a name that a catalogue's snapshot keeps, building (and keeping)
+    # it with the given function when there is none yet: see ``Standards.kept``.
+    Keeper = Callable[[str, Callable[[], Any]], Any]
+
+
 class Standards(Sequence[Standard]):
     """A catalogue's entries, each decoded on first use.
 
@@ -118,12 +124,19 @@ class Standards(Sequence[Standard]):
     the time). Behaves as an immutable sequence, equal to any sequence of the same entries.
     """
 
-    __slots__ = ("_decode", "_decoded", "_tags")
+    __slots__ = ("_decode", "_decoded", "_indexes", "_keeper", "_tags")
 
-    def __init__(self, tags: Sequence[tuple[str, ...]], decode: Callable[[int], Standard]) -> None:
+    def __init__(
+        self,
+        tags: Sequence[tuple[str, ...]],
+        decode: Callable[[int], Standard],
+        keeper: Keeper | None = None,
+    ) -> None:
         self._tags = tags
         self._decode = decode
         self._decoded: list[Standard | None] = [None] * len(tags)
+        self._keeper = keeper
+        self._indexes: dict[str, Any] = {}
 
     @classmethod
     def of(cls, standards: Iterable[Standard]) -> Standards:
@@ -161,8 +174,31 @@ class Standards(Sequence[Standard]):
 
     def with_any_domain(self, tags: Iterable[str]) -> list[Standard]:
         """Return the entries that carry any of ``tags``, decoding only those."""
+        return [self[i] for i in self.positions_with_any_domain(tags)]
+
+    def positions_with_any_domain(
+        self, tags: Iterable[str], among: Iterable[int] | None = None
+    ) -> list[int]:
+        """The positions (of ``among``, else of all) of entries that carry any of ``tags``,
+        decoding none."""
         wanted = frozenset(tags)
-        return [self[i] for i, own in enumerate(self._tags) if not wanted.isdisjoint(own)]
+        own = self._tags
+        if among is None:
+            return [i for i, mine in enumerate(own) if not wanted.isdisjoint(mine)]
+        return [i for i in among if not wanted.isdisjoint(own[i])]
+
+    def keep_with(self, keeper: Keeper) -> None:
+        """Keep indexes with ``keeper`` from now on: the loader's, once it has written the
+        snapshot of a catalogue it has just validated."""
+        self._keeper = keeper
+
+    def kept(self, name: str, build: Callable[[], Any]) -> Any:
+        """An index of these entries (lookup keys, search text: see query.py) built once: by
+        ``build`` on first use, then kept in memory and, for a catalogue read through its
+        snapshot, beside the snapshot, so that later runs on the same content read it."""
+        if name not in self._indexes:
+            self._indexes[name] = build() if self._keeper is None else self._keeper(name, build)
+        return self._indexes[name]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

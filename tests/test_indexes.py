@@ -1,0 +1,136 @@
+"""Indexes kept beside a snapshot (lookup keys, search text, counts): built once per content,
+read back without decoding entries, never believed when damaged or stale, and giving exactly
+what computing from the entries gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gbastd import cache, catalogue, query
+from gbastd.errors import StandardNotFound
+from gbastd.query import SortedLines
+from gbastd.records import Catalogue
+
+from .conftest import ROOT, edited_mini
+
+
+@pytest.fixture(name="copy")
+def _copy(tmp_path: Path) -> Path:
+    return edited_mini(tmp_path / "cat.toml")
+
+
+def index_files() -> list[Path]:
+    folder = cache.directory()
+    assert folder is not None
+    return sorted(folder.glob("*.index-*"))
+
+
+def _use_every_index(loaded: Catalogue) -> tuple[object, ...]:
+    """What show, a mistyped show, search and stats answer."""
+    with pytest.raises(StandardNotFound) as missed:
+        query.lookup(loaded, "WQ 1-99")
+    return (
+        query.lookup(loaded, "測試米"),
+        missed.value.suggestions,
+        query.search(loaded.standards, "测试 数据"),
+        query.count_by(loaded.standards, "status", today="2026-11-27"),
+        query.count_by(loaded.standards, "domains", today="2026-11-27"),
+    )
+
+
+def test_indexes_are_built_once_and_read_back(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first run builds and keeps them; a later run reads them and builds nothing."""
+    first = _use_every_index(catalogue.load(copy))
+    kinds = sorted(path.name.rsplit(".", 1)[1] for path in index_files())
+    assert kinds == [
+        "index-count-domains",
+        "index-count-status",
+        "index-keys",
+        "index-reversed-keys",
+        "index-search",
+    ]
+
+    def no_building(*args: object) -> None:
+        raise AssertionError("an index was built again")
+
+    for builder in ("_keys_of", "_raw_counts", "_TITLES"):
+        monkeypatch.setattr(query, builder, no_building)
+    monkeypatch.setattr(query.SortedLines, "of", no_building)
+    assert _use_every_index(catalogue.load(copy)) == first
+
+
+def test_kept_indexes_answer_as_the_entries_do(copy: Path) -> None:
+    """Answers from kept indexes equal answers computed from the entries themselves."""
+    _use_every_index(catalogue.load(copy))
+    kept = catalogue.load(copy)
+    entries = list(kept.standards)  # a plain list: nothing kept, everything computed
+    for text in ("测试", "米", "T/TEST", "wq1-1", "龍舟", "data 测试", "nothing"):
+        assert query.search(kept.standards, text) == query.search(entries, text)
+    for key in ("WQ 1-1", "test", "测试养老", "T/TEST 3-202", "x"):
+        assert query.suggest(kept.standards, key) == query.suggest(entries, key)
+    for field in ("domains", "status", "batch", "listed"):
+        today = "2026-11-27"
+        assert query.count_by(kept.standards, field, today=today) == query.count_by(
+            entries, field, today=today
+        )
+
+
+def test_a_damaged_index_is_not_believed(copy: Path) -> None:
+    """A flipped byte fails the seal: the index is built again and the answer is right."""
+    expected = _use_every_index(catalogue.load(copy))
+    for path in index_files():
+        data = bytearray(path.read_bytes())
+        data[-3] ^= 0xFF
+        path.write_bytes(bytes(data))
+    assert _use_every_index(catalogue.load(copy)) == expected
+
+
+def test_indexes_of_older_content_are_dropped(copy: Path) -> None:
+    """After an edit, the old content's indexes go with its snapshot, and answers are new."""
+    _use_every_index(catalogue.load(copy))
+    old = index_files()
+    edited_mini(copy, ("测试米", "测试面"), ("測試米", "測試麵"))
+    loaded = catalogue.load(copy)
+    assert not any(path.exists() for path in old)
+    assert query.lookup(loaded, "测试面").title_zh == "测试面"
+    assert query.search(loaded.standards, "测试米") == []
+
+
+def test_the_counts_follow_the_day(copy: Path) -> None:
+    """Counted statuses are derived at the day asked about, not the day they were kept."""
+    loaded = catalogue.load(copy)
+    early = query.count_by(loaded.standards, "status", today="1990-01-01")
+    later = query.count_by(catalogue.load(copy).standards, "status", today="3000-01-01")
+    assert early != later
+    assert later == query.count_by(list(loaded.standards), "status", today="3000-01-01")
+
+
+_WORDS = st.text(alphabet="ab-1/测試 ", min_size=1, max_size=6).map(lambda s: s.replace(" ", ""))
+
+
+@given(st.sets(_WORDS.filter(bool), max_size=30), _WORDS)
+def test_sorted_lines_find_as_a_sorted_list_does(items: set[str], probe: str) -> None:
+    """Bisection, containment and neighbours over the one text equal a list's answers."""
+    lines = SortedLines(*SortedLines.of(items).kept())
+    ordered = sorted(items)
+    assert list(lines) == ordered and len(lines) == len(ordered)
+    assert lines.find(probe) == (ordered.index(probe) if probe in items else None)
+    assert list(lines.containing(probe)) == [i for i, s in enumerate(ordered) if probe in s]
+    spot = sum(1 for s in ordered if s < probe)
+    assert lines.around(probe, 2) == ordered[max(0, spot - 2) : spot + 2]
+
+
+def test_the_real_catalogue_answers_the_same_kept_or_computed() -> None:
+    """On the embedded catalogue, every title's words find the same entries either way."""
+    path = ROOT / "data" / "standards.toml"
+    loaded = catalogue.load(path)
+    query.search(loaded.standards, "米")  # builds and keeps the search text
+    kept = catalogue.load(path)
+    entries = list(kept.standards)
+    for standard in entries:
+        for word in (standard.title_zh[:2], standard.code or "", standard.gba_id or ""):
+            assert query.search(kept.standards, word) == query.search(entries, word)
