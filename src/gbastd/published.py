@@ -159,11 +159,13 @@ def _compact(cell: str) -> str:
     return "".join(cell.split())
 
 
+def _names_title(cell: str) -> bool:
+    return bool(cell) and len(cell) < 64 and COLUMNS.get(fold_header(cell)) == _TITLE
+
+
 def names_title(cells: list[str]) -> bool:
     """Whether a row names the title column: the row that heads the list."""
-    return any(
-        cell and len(cell) < 64 and COLUMNS.get(fold_header(cell)) == _TITLE for cell in cells
-    )
+    return any(_names_title(cell) for cell in cells)
 
 
 def _is_known_header(cells: list[str]) -> bool:
@@ -201,6 +203,7 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
     header: Line | None = None
     width = 0
     compact: list[str] = []
+    title = 0  # the title column, 0-based
     serial: int | None = None  # the 序号 column, 0-based
     pending: Line | None = None  # the last row, held back in case the next one continues it
     pending_printed = False
@@ -218,6 +221,7 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
                     header = line
                     width = len(cells)
                     compact = [_compact(cell) for cell in cells]
+                    title = next(n for n, cell in enumerate(cells) if _names_title(cell))
                     folded = [fold_header(cell) for cell in cells]
                     serial = folded.index(_ROW_NUMBER) if _ROW_NUMBER in folded else None
                     assembly.header = _finished(line, grid.printed)
@@ -241,7 +245,11 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
                         f"{path}, {line.where()}: a table of {len(cells)} columns follows the "
                         f"list's {width}; it was not read."
                     )
-            if len(cells) == len(compact) and [_compact(c) for c in cells] == compact:
+            if (
+                len(cells) == len(compact)
+                and _compact(cells[title]) == compact[title]  # cheap, and rarely true
+                and [_compact(cell) for cell in cells] == compact
+            ):
                 assembly.repeated_headers += 1
                 continue
             if serial is not None and serial < len(cells):
@@ -271,8 +279,8 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
         assembly.rows += 1
     if header is None:
         if known:
-            title = next(field for field in ENTRY_FIELDS if field.name == _TITLE)
-            raise SheetError(f"{path}: no {title.official} column ({title.name}).")
+            spec = next(field for field in ENTRY_FIELDS if field.name == _TITLE)
+            raise SheetError(f"{path}: no {spec.official} column ({spec.name}).")
         raise _no_header(path, openings)
     if assembly.rows == 0:
         raise SheetError(
