@@ -8,13 +8,11 @@ ISO 8601.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 
-from gbastd.document import to_document
 from gbastd.fields import FIELDS, LIST_FIELDS
 from gbastd.records import Catalogue, Standard
 from gbastd.text import escape_controls
@@ -72,6 +70,8 @@ def to_csv(columns: Sequence[str], rows: Iterable[Row], *, excel: bool = False) 
     ``excel`` makes what Excel on a Chinese Windows opens correctly: a UTF-8 BOM, CRLF line
     ends, and every cell that a spreadsheet would take for a formula prefixed with ``'``.
     """
+    import csv  # here, not at the top: only CSV output needs it
+
     buffer = io.StringIO()
     if excel:
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -215,6 +215,8 @@ def to_toml(catalogue: Catalogue, standards: Iterable[Standard]) -> str:
     that a file written from a loaded catalogue loads back to the same catalogue.
     """
     import tomli_w
+
+    from gbastd.document import to_document
 
     return TOML_HEADER + tomli_w.dumps(to_document(catalogue, standards))
 

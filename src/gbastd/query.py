@@ -5,7 +5,6 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 
@@ -244,11 +243,15 @@ class SortedLines(Sequence[str]):
 
     def find(self, item: str) -> int | None:
         """The line number of ``item``, or None."""
+        import bisect  # only lookups need it, not every start
+
         spot = bisect.bisect_left(self, item)
         return spot if spot < len(self) and self[spot] == item else None
 
     def containing(self, part: str) -> Iterator[int]:
         """The line numbers of the strings that contain ``part``, in order, each once."""
+        import bisect  # only lookups need it, not every start
+
         last = -1
         start = self.joined.find(part)
         while 0 <= start < len(self.joined):
@@ -260,6 +263,8 @@ class SortedLines(Sequence[str]):
 
     def around(self, item: str, count: int) -> list[str]:
         """The strings that sort nearest to ``item``: up to ``count`` on each side."""
+        import bisect  # only lookups need it, not every start
+
         spot = bisect.bisect_left(self, item)
         return self[max(0, spot - count) : spot + count]
 

@@ -7,7 +7,6 @@ use only, so commands that do not search never pay for it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-"))
@@ -37,7 +36,7 @@ def normalise_gba_id(raw: str) -> str | None:
     """
     if re.fullmatch(_CANONICAL_GBA_ID, raw):  # already canonical: the usual case on load
         return raw
-    compact = re.sub(_SPACES, "", unicodedata.normalize("NFKC", raw).translate(_DASHES)).upper()
+    compact = re.sub(_SPACES, "", _nfkc(raw).translate(_DASHES)).upper()
     match = re.fullmatch(_GBA_ID, compact)
     if match is None:
         return None
@@ -49,14 +48,20 @@ def key(text: str) -> str:
     invisible characters dropped."""
     if text.isascii():  # no invisible characters, and NFKC, dashes and Han forms leave it alone
         return "".join(text.lower().split())
-    folded = unicodedata.normalize("NFKC", visible(text)).translate(_DASHES).casefold()
+    folded = _nfkc(visible(text)).translate(_DASHES).casefold()
     return "".join(fold_han(folded).split())
+
+
+def _nfkc(text: str) -> str:
+    import unicodedata  # a C library of its own: loaded when a text needs it, not at start
+
+    return unicodedata.normalize("NFKC", text)
 
 
 def fold(text: str) -> str:
     """Return text folded for searching: width, case and Traditional→Simplified characters,
     invisible characters dropped."""
-    folded = unicodedata.normalize("NFKC", visible(text)).translate(_DASHES).casefold()
+    folded = _nfkc(visible(text)).translate(_DASHES).casefold()
     return re.sub(_SPACES, " ", fold_han(folded)).strip()
 
 
