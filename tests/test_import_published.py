@@ -485,6 +485,19 @@ class TestRefusals:
         assert "padding.xml expands" in message
         assert f"more than the 100 times of any real {kind}; it was not read." in message
 
+    def test_a_pdf_whose_page_tree_is_damaged(
+        self, runner: CliRunner, cat: Path, tmp_path: Path
+    ) -> None:
+        """A page's MediaBox that is not numbers: pdfplumber cannot list the pages, and says
+        so again when the document is closed; the refusal is still the one sentence."""
+        data = (PUBLISHED / "list-word.pdf").read_bytes()
+        box = b"/MediaBox[0 0 595.303937007874 841.889763779528]"
+        assert box in data
+        damaged = tmp_path / "damaged.pdf"
+        damaged.write_bytes(data.replace(box, box[:-7] + b" x]", 1))  # same length: xref holds
+        message = refused(runner, cat, damaged)
+        assert message.startswith(f"Error: {damaged}: the PDF is damaged (Bounding box ")
+
     def test_a_pdf_that_inflates_beyond_the_limit(
         self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -13,6 +13,7 @@ a person reads a publisher printed once beside several rows; a cell covered from
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -81,49 +82,59 @@ def _read(pdfplumber: Any, path: Path, data: bytes) -> PdfTables:
         document = pdfplumber.open(io.BytesIO(data))
     except Exception as error:  # pdfplumber wraps pdfminer's errors in its own
         raise _unopened(path, error) from None
+    try:
+        return _tables(path, document)
+    finally:
+        with contextlib.suppress(Exception):
+            # Closing lists the pages again: a page tree too damaged to list raises once
+            # more, and must not replace the refusal already raised.
+            document.close()
+
+
+def _tables(path: Path, document: Any) -> PdfTables:
+    """The tables of an open PDF, page by page (see ``read_pdf``)."""
     grids: list[Grid] = []
-    with document:
+    try:
+        pages = document.pages
+    except Exception as error:
+        raise SheetError(f"{path}: the PDF is damaged ({_reason(error)}).") from None
+    if len(pages) > MAX_PAGES:
+        raise SheetError(
+            f"{path} has {len(pages):,} pages, more than the {MAX_PAGES:,} any list of "
+            "standards needs; it was not read."
+        )
+    text_pages = 0
+    for page in pages:
         try:
-            pages = document.pages
-        except Exception as error:
-            raise SheetError(f"{path}: the PDF is damaged ({_reason(error)}).") from None
-        if len(pages) > MAX_PAGES:
-            raise SheetError(
-                f"{path} has {len(pages):,} pages, more than the {MAX_PAGES:,} any list of "
-                "standards needs; it was not read."
-            )
-        text_pages = 0
-        for page in pages:
-            try:
-                chars = page.chars
-                if any(_CID in char["text"] for char in chars):
-                    raise SheetError(
-                        f"{path}, page {page.page_number}: its characters carry no Unicode "
-                        "mapping (pdfminer reads them as (cid:…)), so their text cannot be "
-                        "known; ask for the list as XLSX or DOCX, or a PDF with text."
-                    )
-                text_pages += any(not char["text"].isspace() for char in chars)
-                for table in page.find_tables():
-                    grids.append(_grid(table, page.page_number))
-            except SheetError:
-                raise
-            except Exception as error:  # pdfminer and pdfplumber raise many kinds
+            chars = page.chars
+            if any(_CID in char["text"] for char in chars):
                 raise SheetError(
-                    f"{path}, page {page.page_number}: the PDF is damaged ({_reason(error)})."
-                ) from None
-            finally:
-                page.close()  # frees the page's parsed objects: memory stays one page's
-        if not text_pages:
+                    f"{path}, page {page.page_number}: its characters carry no Unicode "
+                    "mapping (pdfminer reads them as (cid:…)), so their text cannot be "
+                    "known; ask for the list as XLSX or DOCX, or a PDF with text."
+                )
+            text_pages += any(not char["text"].isspace() for char in chars)
+            for table in page.find_tables():
+                grids.append(_grid(table, page.page_number))
+        except SheetError:
+            raise
+        except Exception as error:  # pdfminer and pdfplumber raise many kinds
             raise SheetError(
-                f"{path} has no text layer: its {len(pages)} pages are images (a scan), "
-                "which gbastd does not read; ask for the list as XLSX or DOCX, or a PDF "
-                "with text."
-            )
-        if not grids:
-            raise SheetError(
-                f"{path} has text but no ruled table on its {len(pages)} pages; gbastd reads "
-                "a list printed as a table with ruled lines."
-            )
+                f"{path}, page {page.page_number}: the PDF is damaged ({_reason(error)})."
+            ) from None
+        finally:
+            page.close()  # frees the page's parsed objects: memory stays one page's
+    if not text_pages:
+        raise SheetError(
+            f"{path} has no text layer: its {len(pages)} pages are images (a scan), "
+            "which gbastd does not read; ask for the list as XLSX or DOCX, or a PDF "
+            "with text."
+        )
+    if not grids:
+        raise SheetError(
+            f"{path} has text but no ruled table on its {len(pages)} pages; gbastd reads "
+            "a list printed as a table with ruled lines."
+        )
     return PdfTables(grids, len(pages), len(pages) - text_pages)
 
 
