@@ -471,6 +471,18 @@ class TestRefusals:
     ) -> None:
         assert message in refused(runner, cat, truncated(tmp_path, name))
 
+    @pytest.mark.parametrize("name", ["list-word.docx", "list-notes-first.xlsx"])
+    def test_an_archive_whose_directory_points_before_its_start(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, name: str
+    ) -> None:
+        """The end record's central directory offset made larger than the file: every member
+        then seems to start before the archive (zipfile: a negative seek, ValueError)."""
+        data = bytearray((PUBLISHED / name).read_bytes())
+        data[data.rfind(b"PK\x05\x06") + 18] = 0x99  # the offset's third byte
+        damaged = tmp_path / name
+        damaged.write_bytes(data)
+        assert "is damaged (negative seek value" in refused(runner, cat, damaged)
+
     @pytest.mark.parametrize(
         ("name", "like", "kind"),
         [

@@ -497,9 +497,18 @@ def _tsv_unescape(path: Path, number: int, column: int, cell: str) -> str:
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 # A cell of type error (#REF!, #N/A): t="e".
 _ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
-# What a damaged archive raises while a member is read: a bad CRC, a truncated or corrupt
-# deflate stream, an encrypted or unsupported member.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
+# What a damaged archive raises while it is opened or a member read: a bad CRC, a truncated or
+# corrupt deflate stream, an encrypted or unsupported member, a member recorded as starting
+# before the archive does (a negative seek: ValueError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+)
 
 
 _OWN_SHEETS = ("entries", "about")
@@ -665,7 +674,7 @@ def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (*_DAMAGED, ValueError) as error:
+    except _DAMAGED as error:
         raise SheetError(f"{path} cannot be read as {label} ({_reason(error)}).") from None
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
