@@ -37,6 +37,7 @@ def test_parse_value_gives_each_field_its_type(field: str, raw: str, value: Any)
         ("batch", "²", "'²' is not a whole number."),  # str.isdigit accepts it; int() does not
         ("batch", "1" * 4301, f"{'1' * 4301!r} is larger than 999,999,999."),  # int() refuses it
         ("batch", "1000000000", "'1000000000' is larger than 999,999,999."),
+        ("batch", "0", "'0' is less than 1."),  # the schema's minimum, as add's option says
         ("listed", "2023-02-30", "'2023-02-30' is not a real date."),
         ("listed", "20230224", "'20230224' is not a date in the form YYYY-MM-DD."),
         ("status", "valid", "'valid' is not a status; use one of current, upcoming, withdrawn."),

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from gbastd import catalogue, formats, pdftables, published, sheets
+from gbastd import catalogue, edit, formats, pdftables, published, sheets
 from gbastd.cli import app
 from gbastd.records import Standard
 
@@ -367,10 +367,21 @@ class TestListedAndBatch:
         assert cat.read_bytes() == before
 
     def test_bad_values_are_usage_errors(self, runner: CliRunner, cat: Path) -> None:
-        for option, value in (("--listed", "2099-13-01"), ("--batch", "x")):
+        """Including a batch below the schema's minimum: never silently left out."""
+        for option, value in (("--listed", "2099-13-01"), ("--batch", "x"), ("--batch", "0")):
             result = run(runner, "import", str(PUBLISHED / "list-word.docx"), option, value,
                          "-c", str(cat))  # fmt: skip
             assert result.exit_code == 2 and f"'{option}'" in result.stderr, result.output
+        assert "'0' is less than 1." in result.stderr
+
+    def test_a_given_value_is_given_even_when_false(
+        self, runner: CliRunner, cat: Path, tmp_path: Path
+    ) -> None:
+        """The notice's values reach the plan by being given, not by being truthy."""
+        before = catalogue.load(cat)
+        rows = [{"title_zh": "测试数据庚"}]
+        plan = edit.plan_merge(before, rows, today="2099-01-01", batch=0, domains=("food",))
+        assert [s.batch for s in plan.standards] == [0]
 
 
 # ---------------------------------------------------------------- a dry run shows the plan

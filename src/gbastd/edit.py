@@ -67,6 +67,8 @@ def parse_value(field: str, raw: str) -> Any:
             raise InvalidValue(field, f"{raw!r} is not a whole number.")
         if len(value) > len(str(LARGEST_INTEGER)) or int(value) > LARGEST_INTEGER:
             raise InvalidValue(field, f"{raw!r} is larger than {LARGEST_INTEGER:,}.")
+        if spec.minimum is not None and int(value) < spec.minimum:
+            raise InvalidValue(field, f"{raw!r} is less than {spec.minimum}.")
         return int(value)
     if kind is Kind.DATE:
         return _date(field, raw, value)
@@ -322,7 +324,9 @@ def plan_merge(
     conflicts: list[Conflict] = []
     unchanged = 0
     incomplete: list[str] = []
-    notice = {name: value for name, value in (("listed", listed), ("batch", batch)) if value}
+    notice = {
+        name: value for name, value in (("listed", listed), ("batch", batch)) if value is not None
+    }
     for number, row in enumerate(rows, start=1):
         values = {name: value for name, value in row.items() if value not in (None, ())}
         for name, value in notice.items():
