@@ -311,6 +311,19 @@ class TestReadingAsAPersonWould:
             assert result.exit_code == 0, result.output
             assert "sheet '清单', 40 rows" in result.stderr
 
+    def test_a_note_boxed_in_a_table_of_its_own_after_the_list(
+        self, runner: CliRunner, cat: Path, tmp_path: Path
+    ) -> None:
+        """A one-cell table after the list (备注 in a box) is a note, like the note row."""
+        boxed = with_body(
+            tmp_path / "boxed.docx", b"<w:sectPr>", table(["备注：测试数据。"]) + b"<w:sectPr>"
+        )
+        result = imported(runner, cat, boxed)
+        assert result.stderr.splitlines()[0] == (
+            "Read boxed.docx: DOCX, 1 table, 40 rows (2 note rows skipped)."
+        )
+        assert sorted(as_rows(catalogue.load(cat).standards), key=lambda r: int(r[0])) == ROWS
+
     def test_a_merged_cell_in_a_sheet_reads_as_its_value(self, tmp_path: Path) -> None:
         """Control for the XLSX fixture: its publisher cell really is merged over two rows,
         and reads as its value in both."""
@@ -448,6 +461,24 @@ def zip_bomb(path: Path, like: str) -> Path:
     return path
 
 
+def with_body(path: Path, old: bytes, new: bytes) -> Path:
+    """The Word fixture with ``old`` in its body replaced, once, by ``new``."""
+    with zipfile.ZipFile(PUBLISHED / "list-word.docx") as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    assert old in members["word/document.xml"]
+    members["word/document.xml"] = members["word/document.xml"].replace(old, new, 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def table(cells: list[str]) -> bytes:
+    """A one-row Word table of ``cells``, ruled as the list is."""
+    row = "".join(f"<w:tc><w:p><w:r><w:t>{cell}</w:t></w:r></w:p></w:tc>" for cell in cells)
+    return f"<w:tbl><w:tr>{row}</w:tr></w:tbl>".encode()
+
+
 class TestRefusals:
     @pytest.mark.parametrize(
         ("name", "message"),
@@ -507,6 +538,19 @@ class TestRefusals:
         message = refused(runner, cat, zip_bomb(tmp_path / name, like))
         assert "padding.xml expands" in message
         assert f"more than the 100 times of any real {kind}; it was not read." in message
+
+    def test_a_one_page_scan(self, runner: CliRunner, cat: Path, tmp_path: Path) -> None:
+        import pypdfium2
+
+        scan = pypdfium2.PdfDocument(str(PUBLISHED / "list-scanned.pdf"))
+        scan.del_page(2)
+        scan.del_page(1)
+        path = tmp_path / "scan.pdf"
+        scan.save(str(path))
+        scan.close()
+        assert f"Error: {path} has no text layer: its page is an image (a scan), which" in (
+            refused(runner, cat, path)
+        )
 
     def test_a_pdf_whose_page_tree_is_damaged(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -568,17 +612,23 @@ class TestRefusals:
 
     def test_a_docx_declaring_entities(self, runner: CliRunner, cat: Path, tmp_path: Path) -> None:
         """Entity expansion (a billion laughs) needs a DOCTYPE, which no Word document has."""
-        with zipfile.ZipFile(PUBLISHED / "list-word.docx") as source:
-            members = {info.filename: source.read(info) for info in source.infolist()}
-        body = members["word/document.xml"]
-        members["word/document.xml"] = body.replace(
-            b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>', 1
+        bad = with_body(
+            tmp_path / "laughs.docx", b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
         )
-        bad = tmp_path / "laughs.docx"
-        with zipfile.ZipFile(bad, "w") as archive:
-            for name, data in members.items():
-                archive.writestr(name, data)
         assert "word/document.xml declares a document type" in refused(runner, cat, bad)
+
+    @pytest.mark.parametrize(
+        ("cells", "columns"),
+        [(["测试数据", "另一列"], "2 columns"), (["41"], "1 column")],  # a number is no note
+    )
+    def test_a_table_of_other_columns_after_the_list(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, cells: list[str], columns: str
+    ) -> None:
+        """A later table of other values than one note may be the list's own rest: refused."""
+        bad = with_body(tmp_path / "more.docx", b"<w:sectPr>", table(cells) + b"<w:sectPr>")
+        assert f"more.docx, table 2, row 1: a table of {columns} follows the list's 5; it " in (
+            refused(runner, cat, bad)
+        )
 
     def test_pdfplumber_missing_gives_the_install_hint(
         self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gbastd.errors import SheetError
-from gbastd.published import Grid, Line
+from gbastd.published import Grid, Line, counted
 
 _MIB = 1024 * 1024
 MAX_PAGES = 2_000
@@ -125,15 +125,17 @@ def _tables(path: Path, document: Any) -> PdfTables:
         finally:
             page.close()  # frees the page's parsed objects: memory stays one page's
     if not text_pages:
+        images = (
+            "its page is an image" if len(pages) == 1 else f"its {len(pages):,} pages are images"
+        )
         raise SheetError(
-            f"{path} has no text layer: its {len(pages)} pages are images (a scan), "
-            "which gbastd does not read; ask for the list as XLSX or DOCX, or a PDF "
-            "with text."
+            f"{path} has no text layer: {images} (a scan), which gbastd does not read; ask for "
+            "the list as XLSX or DOCX, or a PDF with text."
         )
     if not grids:
         raise SheetError(
-            f"{path} has text but no ruled table on its {len(pages)} pages; gbastd reads "
-            "a list printed as a table with ruled lines."
+            f"{path} has text but no ruled table on its {counted(len(pages), 'page')}; gbastd "
+            "reads a list printed as a table with ruled lines."
         )
     return PdfTables(grids, len(pages), len(pages) - text_pages)
 

@@ -238,13 +238,16 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
             if not any(cell.strip() for cell in cells):
                 continue
             if table_started and not in_list:
+                if len(cells) != width and grid.printed:
+                    if _is_note(cells):  # a note boxed in a table of its own, after the list
+                        assembly.notes += 1
+                        continue
+                    raise SheetError(
+                        f"{path}, {line.where()}: a table of {counted(len(cells), 'column')} "
+                        f"follows the list's {width}; it was not read."
+                    )
                 in_list = True
                 assembly.tables += 1
-                if len(cells) != width and grid.printed:
-                    raise SheetError(
-                        f"{path}, {line.where()}: a table of {len(cells)} columns follows the "
-                        f"list's {width}; it was not read."
-                    )
             if (
                 len(cells) == len(compact)
                 and _compact(cells[title]) == compact[title]  # cheap, and rarely true
@@ -286,6 +289,17 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
         raise SheetError(
             f"{path}: no rows under the list's header ({header.where()}); nothing to import."
         )
+
+
+def _is_note(cells: list[str]) -> bool:
+    """Whether a row holds one text and nothing else, and that text is not a row's number."""
+    texts = [cell.strip() for cell in cells if cell.strip()]
+    return len(texts) == 1 and not texts[0].isdigit()
+
+
+def counted(number: int, noun: str) -> str:
+    """A number of things, as messages say it: ``1 page``, ``2,001 pages``."""
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _only(cells: list[str], column: int) -> bool:

@@ -41,7 +41,15 @@ from gbastd.docxtables import read_docx
 from gbastd.edit import parse_value
 from gbastd.errors import GbastdError, SheetError
 from gbastd.fields import ENTRY_FIELDS, FIELDS
-from gbastd.published import COLUMNS, OFFICIAL_HEADERS, Assembly, Grid, Line, assemble
+from gbastd.published import (
+    COLUMNS,
+    OFFICIAL_HEADERS,
+    Assembly,
+    Grid,
+    Line,
+    assemble,
+    counted,
+)
 from gbastd.published import fold_header as fold_header
 
 _MIB = 1024 * 1024
@@ -112,7 +120,7 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
 
         tables = read_pdf(path, data)
         grids: Iterable[Grid] = tables.grids
-        what = f"PDF, {_count(tables.pages, 'page')}"
+        what = f"PDF, {counted(tables.pages, 'page')}"
         if tables.without_text:  # a scanned page among text ones: say so, it was not read
             what += f" ({tables.without_text:,} without text, not read)"
     elif kind == "DOCX":
@@ -132,14 +140,10 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
     if kind == "XLSX":
         what += f", sheet '{chosen[-1]}'"
     elif kind in ("PDF", "DOCX"):
-        what += f", {_count(assembly.tables, 'table')}"
+        what += f", {counted(assembly.tables, 'table')}"
     counts = assembly.counts()
-    summary = f"Read {path.name}: {what}, {_count(len(rows), 'row')}"
+    summary = f"Read {path.name}: {what}, {counted(len(rows), 'row')}"
     return Reading(rows, summary + (f" ({counts})." if counts else "."))
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _parsed(path: Path, lines: Iterator[Line]) -> list[dict[str, Any]]:
