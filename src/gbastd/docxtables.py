@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from gbastd.errors import SheetError
+from gbastd.errors import SheetError, clause
 from gbastd.published import Grid, Line
 
 _NAMESPACES = (
@@ -49,14 +49,14 @@ def read_docx(path: Path, data: bytes) -> list[Grid]:
     except KeyError:
         raise SheetError(f"{path} is a zip archive without a Word document in it.") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise SheetError(f"{path} cannot be read as DOCX ({_reason(error)}).") from None
+        raise SheetError(f"{path} cannot be read as DOCX ({clause(error)}).") from None
     head = xml[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise SheetError(f"{path}: {part} declares a document type, which no Word document has.")
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as error:
-        raise SheetError(f"{path}: {part} is damaged ({_reason(error)}).") from None
+        raise SheetError(f"{path}: {part} is damaged ({clause(error)}).") from None
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
     if namespace not in _NAMESPACES:
         raise SheetError(f"{path}: {part} is not a Word document's body.")
@@ -170,7 +170,3 @@ def _runs(paragraph: ElementTree.Element) -> Iterator[str]:
             yield "-"
         elif local not in _NOT_TEXT and local != "p":
             stack.append(iter(element))
-
-
-def _reason(error: BaseException) -> str:
-    return (str(error) or type(error).__name__).rstrip(".")

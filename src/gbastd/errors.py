@@ -167,4 +167,9 @@ class IncompleteImport(GbastdError):
 
 
 class SheetError(GbastdError):
-    """A spreadsheet that cannot be read as a list of standards."""
+    """A file that cannot be read as a list of standards (a sheet, a PDF, a DOCX, a text)."""
+
+
+def clause(error: BaseException) -> str:
+    """A library's exception as a clause of a message: its text, else its kind; no full stop."""
+    return (str(error) or type(error).__name__).rstrip(".")

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from gbastd.errors import SheetError
+from gbastd.errors import SheetError, clause
 from gbastd.published import Grid, Line, counted
 
 _MIB = 1024 * 1024
@@ -97,7 +97,7 @@ def _tables(path: Path, document: Any) -> PdfTables:
     try:
         pages = document.pages
     except Exception as error:
-        raise SheetError(f"{path}: the PDF is damaged ({_reason(error)}).") from None
+        raise SheetError(f"{path}: the PDF is damaged ({clause(error)}).") from None
     if len(pages) > MAX_PAGES:
         raise SheetError(
             f"{path} has {len(pages):,} pages, more than the {MAX_PAGES:,} any list of "
@@ -120,7 +120,7 @@ def _tables(path: Path, document: Any) -> PdfTables:
             raise
         except Exception as error:  # pdfminer and pdfplumber raise many kinds
             raise SheetError(
-                f"{path}, page {page.page_number}: the PDF is damaged ({_reason(error)})."
+                f"{path}, page {page.page_number}: the PDF is damaged ({clause(error)})."
             ) from None
         finally:
             page.close()  # frees the page's parsed objects: memory stays one page's
@@ -150,8 +150,8 @@ def _unopened(path: Path, error: Exception) -> SheetError:
             "unprotected copy) and import that."
         )
     if isinstance(cause, PDFEncryptionError):
-        return SheetError(f"{path} is encrypted in a way that cannot be read ({_reason(cause)}).")
-    return SheetError(f"{path} cannot be read as PDF ({_reason(cause)}).")
+        return SheetError(f"{path} is encrypted in a way that cannot be read ({clause(cause)}).")
+    return SheetError(f"{path} cannot be read as PDF ({clause(cause)}).")
 
 
 def _grid(table: Any, page: int) -> Grid:
@@ -202,8 +202,3 @@ def _check_inflation(path: Path, data: bytes) -> None:
                     )
         except zlib.error:
             continue  # not a deflated stream (or a damaged one: pdfminer will say)
-
-
-def _reason(error: BaseException) -> str:
-    """An exception as a short clause: its message, else its kind; no trailing full stop."""
-    return (str(error) or type(error).__name__).rstrip(".")

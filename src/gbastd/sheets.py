@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 
 from gbastd.docxtables import read_docx
 from gbastd.edit import parse_value
-from gbastd.errors import GbastdError, SheetError
+from gbastd.errors import GbastdError, SheetError, clause
 from gbastd.fields import ENTRY_FIELDS, FIELDS
 from gbastd.published import (
     COLUMNS,
@@ -375,7 +375,7 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool, s
             raise SheetError(f"{path} is not {encoding} ({where}).") from None
         except Exception as error:  # idna, punycode and others raise errors of their own
             raise SheetError(
-                f"{path} cannot be decoded as {candidate} ({_reason(error)})."
+                f"{path} cannot be decoded as {candidate} ({clause(error)})."
             ) from None
         bom = name in {"utf-8", "utf-8-sig"} and data.startswith(codecs.BOM_UTF8)
         shown = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(name, candidate)
@@ -650,7 +650,7 @@ def _xlsx_lines(
         raise
     except Exception as error:  # openpyxl, zipfile, zlib and the XML parser all raise
         raise SheetError(
-            f"{path}, row {number + 1}: the workbook is damaged ({_reason(error)})."
+            f"{path}, row {number + 1}: the workbook is damaged ({clause(error)})."
         ) from None
 
 
@@ -679,7 +679,7 @@ def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except _DAMAGED as error:
-        raise SheetError(f"{path} cannot be read as {label} ({_reason(error)}).") from None
+        raise SheetError(f"{path} cannot be read as {label} ({clause(error)}).") from None
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
         raise SheetError(
@@ -710,7 +710,7 @@ def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
                         _add_merge(merges, member.filename, found)
                     tail = chunk[-256:]
         except _DAMAGED as error:
-            raise SheetError(f"{path}: {member.filename} is damaged ({_reason(error)}).") from None
+            raise SheetError(f"{path}: {member.filename} is damaged ({clause(error)}).") from None
     names = frozenset(member.filename for member in members)
     return _Archive(names, formulas, errors, merges)
 
@@ -734,12 +734,7 @@ def _book(openpyxl: Any, path: Path, data: bytes, *, data_only: bool) -> Any:
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise SheetError(f"{path} cannot be read as XLSX ({_reason(error)}).") from None
-
-
-def _reason(error: BaseException) -> str:
-    """An exception as a short clause: its message, else its kind; no trailing full stop."""
-    return (str(error) or type(error).__name__).rstrip(".")
+        raise SheetError(f"{path} cannot be read as XLSX ({clause(error)}).") from None
 
 
 def _cell_text(value: object) -> str:
