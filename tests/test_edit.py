@@ -114,6 +114,14 @@ def test_index_pairs_by_id_then_code_then_title(mini: Catalogue) -> None:
     assert index.find({"title_zh": "測試米"}) is None
 
 
+def merged_into(
+    catalogue: Catalogue, rows: list[dict[str, Any]], **options: Any
+) -> tuple[Catalogue, edit.MergeReport]:
+    """Plan merging ``rows`` and carry the plan out, as ``import`` does."""
+    plan = edit.plan_merge(catalogue, rows, **options)
+    return edit.carried_out(catalogue, plan), plan.report
+
+
 def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
     """New rows are added; missing values filled; differing values kept and reported."""
     rows = [
@@ -122,7 +130,7 @@ def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
         {"gba_id": "WQ 1-10"},  # nothing new
         {"gba_id": "WQ 1-12", "title_zh": "新标准"},  # new entry
     ]
-    merged, report = edit.merge(
+    merged, report = merged_into(
         mini, rows, today=TODAY, source="https://example.org/list-3", domains=("data",)
     )
     assert [s.title_zh for s in report.added] == ["新标准"]
@@ -135,14 +143,14 @@ def test_merge_adds_fills_and_reports_conflicts(mini: Catalogue) -> None:
     assert third.publisher == "新发布单位"
     assert third.sources == ("https://example.org/list-2", "https://example.org/list-3")
     assert merged.standards[0].publisher == "测试标准促进会"
-    overwritten, _ = edit.merge(mini, rows[:1], today=TODAY, overwrite=True)
+    overwritten, _ = merged_into(mini, rows[:1], today=TODAY, overwrite=True)
     assert overwritten.standards[0].publisher == "另一协会"
 
 
 def test_merge_refuses_new_rows_without_domain_or_source(mini: Catalogue) -> None:
     """A new entry needs a domain and a source; the message says how to give them."""
     with pytest.raises(IncompleteImport) as caught:
-        edit.merge(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}], today=TODAY)
+        merged_into(mini, [{"title_zh": "新标准"}, {"gba_id": "WQ 1-13"}], today=TODAY)
     assert str(caught.value) == (
         "New entries need a title, a domain and a source (give --domain TAG and --source URL "
         "for the whole list): row 1 (新标准): no domains or sources; "
@@ -183,7 +191,7 @@ def test_merge_does_not_freeze_a_status_the_dates_imply(mini: Catalogue) -> None
         },
         {"gba_id": "WQ 1-9", "status": "current"},  # its effective date implies current
     ]
-    merged, report = edit.merge(mini, rows, today=TODAY)
+    merged, report = merged_into(mini, rows, today=TODAY)
     assert [(s.title_zh, s.status) for s in report.added] == [
         ("新标准", None),
         ("另一新标准", "withdrawn"),

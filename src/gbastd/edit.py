@@ -236,37 +236,6 @@ _SHOWN_INCOMPLETE = 5
 """How many incomplete rows a refusal names; it counts the rest."""
 
 
-def merge(
-    catalogue: Catalogue,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    today: str,
-    overwrite: bool = False,
-    source: str | None = None,
-    domains: Sequence[str] = (),
-    listed: str | None = None,
-    batch: int | None = None,
-) -> tuple[Catalogue, MergeReport]:
-    """Merge rows of a published list (field → value) into the catalogue (see ``plan_merge``).
-
-    Raises:
-        IncompleteImport: new rows without a domain or a source, even with the defaults.
-        ChangeRejected: the merged catalogue breaks a rule.
-        InvalidValue: a row's own ``listed`` or ``batch`` differs from the list's.
-    """
-    plan = plan_merge(
-        catalogue,
-        rows,
-        today=today,
-        overwrite=overwrite,
-        source=source,
-        domains=domains,
-        listed=listed,
-        batch=batch,
-    )
-    return carried_out(catalogue, plan), plan.report
-
-
 def carried_out(catalogue: Catalogue, plan: MergePlan) -> Catalogue:
     """The catalogue a plan makes, checked as a whole.
 

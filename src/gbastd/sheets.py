@@ -86,12 +86,6 @@ class Reading(NamedTuple):
     summary: str
 
 
-def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]]:
-    """Return the file's rows as field → value (parsed), skipping empty rows (see
-    ``read_list``)."""
-    return read_list(path, encoding=encoding).rows
-
-
 def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> Reading:
     """Read a published list from a PDF, DOCX, XLSX, CSV or TSV file, whatever its name.
 
