@@ -178,3 +178,22 @@ def test_a_key_names_one_entry_across_fields(
     (problem,) = problems_of(document(first, entry(**second)))
     assert (problem.position, problem.field) == (2, field)
     assert problem.message.endswith(f"has it as its {owner}")
+
+
+def test_a_consumed_document_gives_the_same_catalogue_and_its_tables_go() -> None:
+    """The loader lets validation drop each table once read (a million entries' tables and
+    records would not both fit comfortably); the result is the same, problems included."""
+    many = [entry(title_zh=f"丝苗米{i}", code=f"T/X {i}-2022") for i in range(2500)]
+    kept, consumed = document(*many), document(*many)
+    assert build_catalogue(consumed, "c", consume=True) == build_catalogue(kept, "c")
+    assert consumed["standard"] == [None] * 2500 and kept["standard"] == many
+    bad = [*many[:1500], entry(domains=["nope"]), many[0]]
+    found = problems_of(document(*bad))
+    assert [p.position for p in found] == [1501, 1502, 1502]  # the tag, the code, the title
+    assert _consumed_problems(document(*bad)) == found
+
+
+def _consumed_problems(doc: dict[str, Any]) -> list[Problem]:
+    with pytest.raises(CatalogueInvalid) as caught:
+        build_catalogue(doc, "cat.toml", consume=True)
+    return list(caught.value.problems)

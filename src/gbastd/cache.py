@@ -276,12 +276,19 @@ def _write_record(
     if folder is None:
         return False
     payload = marshal.dumps((_about(source, key), body))
-    return _write_atomically(folder, f"{_path_prefix(source)}-{key}{suffix}", seal(payload, magic))
+    name = f"{_path_prefix(source)}-{key}{suffix}"
+    return _write_atomically(folder, name, *_sealed(payload, magic))
 
 
 def seal(payload: bytes, magic: bytes = _MAGIC) -> bytes:
     """Return a sealed file's bytes: the magic line, the payload's CRC-32, the payload."""
-    return magic + zlib.crc32(payload).to_bytes(4, "big") + payload
+    return b"".join(_sealed(payload, magic))
+
+
+def _sealed(payload: bytes, magic: bytes) -> tuple[bytes, bytes, bytes]:
+    """A sealed file's parts, written one after the other: joined, a snapshot of a million
+    entries would be copied once more, some 400 MB."""
+    return magic, zlib.crc32(payload).to_bytes(4, "big"), payload
 
 
 def _drop_others(folder: str, prefix: str, keep: str, kind: str) -> None:
@@ -408,8 +415,8 @@ def decode(
     )
 
 
-def _write_atomically(folder: str, name: str, blob: bytes) -> bool:
-    """Write a file whole or not at all; report whether it was written."""
+def _write_atomically(folder: str, name: str, *parts: bytes) -> bool:
+    """Write a file of ``parts`` whole or not at all; report whether it was written."""
     import tempfile
     from pathlib import Path  # writing is the slow path; reading needs no pathlib
 
@@ -418,7 +425,8 @@ def _write_atomically(folder: str, name: str, blob: bytes) -> bool:
         Path(folder).mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(blob)
+            for part in parts:
+                stream.write(part)
         os.replace(temporary, os.path.join(folder, name))
         temporary = None
         _clear_debris(folder)

@@ -205,7 +205,7 @@ def parse(data: bytes, path: str, *, progress: Progress | None = None) -> Catalo
         progress("parse", 0, len(data))
     document = _parse_toml(data, path)
     try:
-        return build_catalogue(document, path, progress=progress)
+        return build_catalogue(document, path, progress=progress, consume=True)
     except CatalogueInvalid as error:
         lines = _entry_lines(data)  # only a bad file needs them: problems name their lines
         raise CatalogueInvalid(

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
@@ -36,6 +37,8 @@ from gbastd.errors import CatalogueInvalid, Problem
 from gbastd.fields import (
     CATALOGUE_FIELDS,
     ENTRY_FIELDS,
+    FIELDS,
+    IDENTIFYING,
     LARGEST_INTEGER,
     LOOKUP_FIELDS,
     Kind,
@@ -229,11 +232,14 @@ def build_catalogue(
     path: str,
     *,
     progress: Callable[[str, int, int], None] | None = None,
+    consume: bool = False,
 ) -> Catalogue:
     """Validate a parsed catalogue document and return its records.
 
     ``progress("validate", done, total)`` is called every thousand entries. Problems name
-    entries by position; the file reader adds their line numbers.
+    entries by position; the file reader adds their line numbers. With ``consume``, each
+    entry's table is dropped from ``document`` once validated, so that a large catalogue's
+    parsed tables and its records are not all held at once (the loader's document is its own).
 
     Raises:
         CatalogueInvalid: listing every problem found, not just the first.
@@ -256,6 +262,8 @@ def build_catalogue(
         if progress is not None:
             progress("validate", start, total)
         chunk = raw_entries[start : start + _CHUNK]
+        if consume:
+            raw_entries[start : start + _CHUNK] = [None] * len(chunk)
         try:  # the whole chunk in one call: pydantic-core loops far faster than Python
             models = _ENTRIES.validate_python(chunk, context={"tags": declared})
         except ValidationError:
@@ -482,9 +490,15 @@ class Identity(NamedTuple):
 
 
 def _identity(position: int, standard: Standard) -> Identity:
-    values = {name: getattr(standard, name) for name in LOOKUP_FIELDS}
-    present = {k: v for k, v in values.items() if v is not None}
-    return Identity(position, standard.label, standard.describe(), present)
+    values = zip(LOOKUP_FIELDS, _LOOKUP_VALUES(standard), strict=True)
+    names = [value for value in _IDENTIFYING_VALUES(standard) if value]
+    present = {name: value for name, value in values if value is not None}
+    return Identity(position, names[0], " ".join(names), present)  # Standard.label, .describe()
+
+
+# Read once for every entry of a large catalogue: itemgetter, not an attribute at a time.
+_LOOKUP_VALUES = itemgetter(*(FIELDS.index(name) for name in LOOKUP_FIELDS))
+_IDENTIFYING_VALUES = itemgetter(*(FIELDS.index(name) for name in IDENTIFYING))
 
 
 def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
