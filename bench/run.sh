@@ -12,14 +12,19 @@
 # gbastd is installed from this checkout into its own virtual environment, as a user would have
 # it; the peers csvkit and sqlite-utils into another; jq, mlr, sqlite3 and hyperfine from Debian.
 #
-# Knobs (environment): NS, PHASES (install gen verify startup task cold rss render), WARMUP (3),
+# The "goals" phase measures issue 14's goals, each as a ratio in one hyperfine run with its
+# target (bench/goals.py renders them): start-up against `python -c pass` and jq; every read
+# command at 100k against the main job; the main job with all fields against the peers; the
+# first run at 1M's peak memory against the TOML parser's own.
+#
+# Knobs (environment): NS, PHASES (install gen verify startup task cold rss goals render), WARMUP (3),
 # MIN_RUNS (10), DATA_DIR, RESULTS_DIR, GBASTD_VENV, FALLBACK_VENV, PEERS_VENV, BASE_PY.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 NS=${NS:-"emb 262 10000 100000 1000000"}
-PHASES=${PHASES:-"install gen verify startup task cold rss render"}
+PHASES=${PHASES:-"install gen verify startup task cold rss goals render"}
 WARMUP=${WARMUP:-3}
 MIN_RUNS=${MIN_RUNS:-10}
 DATA_DIR=${DATA_DIR:-/tmp/gbastd-bench/data}
@@ -183,6 +188,87 @@ rss() {
   done
 }
 
+# Run "$@" (a command line, as hyperfine gets it) and keep its stdout in $TMPD/$name.out.
+capture() { local name=$1; shift; bash -c "$*" > "$TMPD/$name.out" 2> "$TMPD/$name.err" || true; }
+
+# The outputs of two commands must be the same bytes, and not empty.
+same_output() {
+  local name=$1 first=$2 second=$3
+  capture "$name.a" "$first"; capture "$name.b" "$second"
+  if [[ -s "$TMPD/$name.a.out" ]] && cmp -s "$TMPD/$name.a.out" "$TMPD/$name.b.out"; then
+    printf 'goals\t%s\tOK same bytes as the full CLI\n' "$name" | tee -a "$RES/verify.tsv" >&2
+  else
+    printf 'goals\t%s\tMISMATCH\n' "$name" | tee -a "$RES/verify.tsv" >&2; BAD["goals:$name"]=1
+  fi
+}
+
+# A command's CSV must hold the expected code,title_zh rows (other columns may differ).
+expected_rows() {
+  local name=$1 expected=$2 command=$3 v
+  capture "$name" "$command"
+  if v=$("$BASE_PY" "$T/verify_output.py" --columns code,title_zh "$expected" "$TMPD/$name.out"); then
+    printf 'goals\t%s\t%s\n' "$name" "$v" | tee -a "$RES/verify.tsv" >&2
+  else
+    printf 'goals\t%s\tMISMATCH %s\n' "$name" "$v" | tee -a "$RES/verify.tsv" >&2; BAD["goals:$name"]=1
+  fi
+}
+
+goals() {
+  local e="$DATA_DIR/cat_emb" h="$DATA_DIR/cat_100000" m="$DATA_DIR/cat_1000000"
+  local full="$GPY -c 'from gbastd.cli import main; main()'"  # the Typer CLI, no fast path
+  log "goals: start-up (embedded catalogue)"
+  same_output startup-list "$G list --domain food --format csv" "$full list --domain food --format csv"
+  same_output startup-show "$G show WQ1-8" "$full show WQ1-8"
+  hf --export-json "$RES/hf_goal_startup.json" \
+    -n "python -c pass (same venv)" "$GPY -c pass" \
+    -n "gbastd list --domain food --format csv" "$G list --domain food --format csv" \
+    -n "gbastd show WQ1-8" "$G show WQ1-8" \
+    -n "jq (json, same data)" "jq -r '[\"code\",\"title_zh\"], (.[] | select(any(.domains[]; . == \"food\")) | [.code, .title_zh]) | @csv' $e.json"
+  if [[ -f "$h.toml" ]]; then
+    log "goals: every read command at 100k (indexes built by the checks first)"
+    local c="--catalogue $h.toml" key
+    key=$(grep -m1 '^gba_id' "$h.toml" | cut -d'"' -f2)
+    same_output reads-list "$G list --domain food --format csv $c" "$full list --domain food --format csv $c"
+    same_output reads-show "$G show \"$key\" $c" "$full show \"$key\" $c"
+    capture reads-miss "$G show WQ99-99999x $c"
+    grep -q "Did you mean" "$TMPD/reads-miss.err" || BAD["goals:reads-miss"]=1
+    capture reads-search "$G search 龍舟 $c"; capture reads-json "$G export --format json $c"
+    capture reads-stats "$G stats $c"; capture reads-domains "$G domains $c"
+    hf -i --export-json "$RES/hf_goal_reads_100000.json" \
+      -n "main job: list --domain food --format csv" "$G list --domain food --format csv $c" \
+      -n "show KEY" "$G show \"$key\" $c" \
+      -n "show a mistyped key (suggestions)" "$G show WQ99-99999x $c" \
+      -n "search 龍舟" "$G search 龍舟 $c" \
+      -n "export --domain food --format json" "$G export --domain food --format json $c" \
+      -n "export --format json (every entry)" "$G export --format json $c" \
+      -n "stats" "$G stats $c" \
+      -n "domains" "$G domains $c"
+    log "goals: the main job as typed (all fields) at 100k, against the peers"
+    local x="$h.expected_food.csv" all="SELECT s.* FROM standard_domain d JOIN standard s ON s.id = d.standard_id WHERE d.domain = 'food' ORDER BY d.standard_id"
+    local jq_all='(.[0] | keys_unsorted) as $k | $k, (.[] | select(any(.domains[]; . == "food")) | [.[$k[]] | if type == "array" then join(";") else . end]) | @csv'
+    expected_rows all-gbastd "$x" "$G list --domain food --format csv $c"
+    expected_rows all-sqlite-utils "$x" "$PEERS_VENV/bin/sqlite-utils query $h.sqlite \"$all\" --csv"
+    expected_rows all-mlr "$x" "mlr --icsv --ocsv filter 'any(splitax(\$domains, \";\"), func(e) {return e == \"food\"})' $h.csv"
+    expected_rows all-csvkit "$x" "$PEERS_VENV/bin/csvgrep -c domains -r '(^|;)food(;|\$)' $h.csv"
+    expected_rows all-jq "$x" "jq -r '$jq_all' $h.json"
+    hf --export-json "$RES/hf_goal_all_100000.json" \
+      -n "gbastd (all fields)" "$G list --domain food --format csv $c" \
+      -n "sqlite-utils (all columns)" "$PEERS_VENV/bin/sqlite-utils query $h.sqlite \"$all\" --csv" \
+      -n "mlr (all columns)" "mlr --icsv --ocsv filter 'any(splitax(\$domains, \";\"), func(e) {return e == \"food\"})' $h.csv" \
+      -n "csvkit (all columns)" "$PEERS_VENV/bin/csvgrep -c domains -r '(^|;)food(;|\$)' $h.csv" \
+      -n "jq (all columns)" "jq -r '$jq_all' $h.json"
+  fi
+  if [[ -f "$m.toml" ]]; then
+    log "goals: peak memory of the first run at 1M, against the TOML parser alone"
+    mkdir -p "$RES/rss"
+    /usr/bin/time -f '%M' -o "$RES/rss/goal_parser_1000000.txt" "$GPY" -c "import tomli; tomli.load(open('$m.toml', 'rb'))"
+    rm -rf "$TMPD/cache-1m"
+    GBASTD_CACHE_DIR="$TMPD/cache-1m" /usr/bin/time -f '%M' -o "$RES/rss/goal_first_run_1000000.txt" \
+      "$G" list --domain food --format csv --catalogue "$m.toml" > /dev/null
+    rm -rf "$TMPD/cache-1m"
+  fi
+}
+
 log "run.sh: NS='$NS' PHASES='$PHASES'"
 has_phase install && install
 record_env
@@ -192,7 +278,11 @@ has_phase startup && startup
 has_phase task && task
 has_phase cold && cold
 has_phase rss && rss
+has_phase goals && goals
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RES/env.txt"
-has_phase render && "$BASE_PY" "$HERE/render.py" "$RES" > "$RES/RESULTS.md" && cat "$RES/RESULTS.md"
+if has_phase render; then
+  { "$BASE_PY" "$HERE/render.py" "$RES"; "$BASE_PY" "$HERE/goals.py" "$RES"; } > "$RES/RESULTS.md"
+  cat "$RES/RESULTS.md"
+fi
 if [[ ${#BAD[@]} -gt 0 ]]; then log "verification failures: ${!BAD[*]}"; exit 2; fi
 log "done"
