@@ -16,7 +16,7 @@ import io
 import posixpath
 import xml.etree.ElementTree as ElementTree
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gbastd.errors import SheetError, clause
@@ -33,6 +33,8 @@ _DEFAULT_PART = "word/document.xml"
 _WRAPPERS = frozenset({"sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo"})
 # Elements whose content is not text (tracked deletions and moves away, field codes).
 _NOT_TEXT = frozenset({"del", "moveFrom", "instrText", "delText", "rPr", "pPr", "tcPr"})
+# Elements that stand for a character.
+_SYMBOLS = {"br": "\n", "cr": "\n", "tab": "\t", "noBreakHyphen": "-"}
 
 
 def read_docx(path: Path, data: bytes) -> list[Grid]:
@@ -83,18 +85,25 @@ def _document_part(archive: zipfile.ZipFile) -> str:
     return _DEFAULT_PART
 
 
-def _tables(root: ElementTree.Element, tag: str) -> Iterator[ElementTree.Element]:
-    """The tables not inside another table, in document order (without recursion: a body
-    may nest deeper than Python's stack)."""
+def _walk(
+    root: ElementTree.Element, enter: Callable[[ElementTree.Element], bool]
+) -> Iterator[ElementTree.Element]:
+    """The elements under ``root`` in document order, not looking inside those that ``enter``
+    refuses; without recursion, as a body may nest deeper than Python's stack."""
     stack = [iter(root)]
     while stack:
         element = next(stack[-1], None)
         if element is None:
             stack.pop()
-        elif element.tag == tag:
-            yield element
-        else:
+            continue
+        yield element
+        if enter(element):
             stack.append(iter(element))
+
+
+def _tables(root: ElementTree.Element, tag: str) -> Iterator[ElementTree.Element]:
+    """The tables not inside another table, in document order."""
+    return (element for element in _walk(root, lambda e: e.tag != tag) if element.tag == tag)
 
 
 def _local(element: ElementTree.Element) -> str:
@@ -153,20 +162,16 @@ def _text(cell: ElementTree.Element, w: str) -> str:
 
 def _runs(paragraph: ElementTree.Element) -> Iterator[str]:
     """The text of a paragraph's runs, in order, without descending into a nested one."""
-    stack = [iter(paragraph)]
-    while stack:
-        element = next(stack[-1], None)
-        if element is None:
-            stack.pop()
-            continue
+    for element in _walk(paragraph, _enters):
         local = _local(element)
         if local == "t":
             yield element.text or ""
-        elif local in ("br", "cr"):
-            yield "\n"
-        elif local == "tab":
-            yield "\t"
-        elif local == "noBreakHyphen":
-            yield "-"
-        elif local not in _NOT_TEXT and local != "p":
-            stack.append(iter(element))
+        elif local in _SYMBOLS:
+            yield _SYMBOLS[local]
+
+
+def _enters(element: ElementTree.Element) -> bool:
+    """Whether a paragraph's text goes on inside ``element``: not in what is not text, and
+    not in a nested paragraph (a text box's, whose text is read as its own paragraph)."""
+    local = _local(element)
+    return local not in _NOT_TEXT and local != "p"
