@@ -121,6 +121,22 @@ def run_gbastd(
     )
 
 
+def refused_import(runner: CliRunner, cat: Path, sheet: Path, *extra: str) -> str:
+    """Import ``sheet`` into ``cat``, with a domain and a source: exit 1, nothing on stdout,
+    one sentence on stderr, no traceback, ``cat`` byte for byte the same. Returns stderr."""
+    from gbastd.cli import app
+
+    before = cat.read_bytes()
+    args = ["import", str(sheet), "-d", "food", "--source", "https://example.org/list"]
+    result = runner.invoke(app, [*args, *extra, "-c", str(cat)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert cat.read_bytes() == before
+    return result.stderr
+
+
 def generated_catalogue(entries: list[dict[str, Any]], tags: Iterable[str]) -> Catalogue:
     """Validate generated ``[[standard]]`` tables under a minimal [catalogue] declaring ``tags``."""
     from datetime import date

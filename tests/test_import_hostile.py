@@ -25,7 +25,7 @@ from gbastd import catalogue, formats, query, sheets, text
 from gbastd.cli import app
 from gbastd.records import Catalogue, Standard
 
-from .conftest import generated_catalogue, one_entry_per_key
+from .conftest import generated_catalogue, one_entry_per_key, refused_import
 
 URL = "https://example.org/list"
 TAGS = ("food", "data")
@@ -55,20 +55,6 @@ def _cat(tmp_path: Path) -> Path:
         tmp_path / "cat.toml",
         [{"title_zh": "既有标准", "domains": ["food"], "sources": [URL]}],
     )
-
-
-def refused(runner: CliRunner, cat: Path, sheet: Path, *extra: str) -> str:
-    """Import ``sheet`` into ``cat``: exit 1, one sentence on stderr, nothing written."""
-    before = cat.read_bytes()
-    result = run(
-        runner, "import", str(sheet), "-d", "food", "--source", URL, *extra, "-c", str(cat)
-    )
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ")
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert cat.read_bytes() == before
-    return result.stderr
 
 
 def imported(runner: CliRunner, cat: Path, sheet: Path, *extra: str) -> tuple[Standard, ...]:
@@ -184,7 +170,7 @@ class TestRoundTrips:
         """A backslash in TSV always starts an escape; anything else was not written by gbastd
         and is not guessed at."""
         sheet = sheet_file(tmp_path, "list.tsv", f"标准名称\t发布单位\n{line}\t会\n")
-        message = refused(runner, cat, sheet)
+        message = refused_import(runner, cat, sheet)
         assert f"row 2, column 1: {escape} is not a TSV escape" in message
 
     def test_tsv_is_not_quoted(self, runner: CliRunner, tmp_path: Path) -> None:
@@ -328,7 +314,7 @@ class TestNothingDropped:
     ) -> None:
         """Cells beyond the header, under an empty header, or in a second column for the same
         field: an error naming row and column, never a silent drop."""
-        assert message in refused(runner, cat, sheet_file(tmp_path, "list.csv", content))
+        assert message in refused_import(runner, cat, sheet_file(tmp_path, "list.csv", content))
 
     def test_empty_cells_beyond_or_under_no_header_are_fine(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -346,7 +332,7 @@ class TestNothingDropped:
         book = xlsx(
             tmp_path / "list.xlsx", [["序号", "标准名称", "发布单位"], [1, '="丝"&"苗米"', "会"]]
         )
-        message = refused(runner, cat, book)
+        message = refused_import(runner, cat, book)
         assert "row 2, column 2: a formula whose value was never calculated" in message
 
     def test_a_calculated_formula_gives_its_value(
@@ -385,7 +371,7 @@ class TestNothingDropped:
             SHEET,
             lambda xml: replaced(xml, {'<c r="C2" t="inlineStr"><is><t>会</t></is></c>': cell}),
         )
-        message = refused(runner, cat, book)
+        message = refused_import(runner, cat, book)
         assert "row 2, column 3: the error #" in message
         assert "where a value should be; correct it in the workbook." in message
 
@@ -455,7 +441,7 @@ class TestBounded:
     ) -> None:
         """A device that never ends is read up to the limit, then refused."""
         monkeypatch.setattr(sheets, "MAX_BYTES", 1024 * 1024)
-        message = refused(runner, cat, Path("/dev/zero"))
+        message = refused_import(runner, cat, Path("/dev/zero"))
         assert "/dev/zero is larger than 1 MiB" in message
 
     def test_a_file_over_the_limit_is_refused_unread(
@@ -465,7 +451,7 @@ class TestBounded:
         big = tmp_path / "big.csv"
         with big.open("wb") as file:
             file.truncate(sheets.MAX_BYTES + 1)
-        assert "big.csv is larger than 256 MiB" in refused(runner, cat, big)
+        assert "big.csv is larger than 256 MiB" in refused_import(runner, cat, big)
 
     def test_an_archive_declaring_a_huge_member_is_refused_before_parsing(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -473,7 +459,7 @@ class TestBounded:
         """The unpacked total comes from the zip directory; nothing is decompressed."""
         book = xlsx(tmp_path / "bomb.xlsx", OFFICIAL)
         declare_size(book, SHEET, 980 * 1024 * 1024)
-        message = refused(runner, cat, book)
+        message = refused_import(runner, cat, book)
         assert "bomb.xlsx unpacks to 980 MiB, more than the 256 MiB" in message
 
     def test_a_member_that_expands_too_much_is_refused(
@@ -483,7 +469,7 @@ class TestBounded:
         book = xlsx(tmp_path / "bomb.xlsx", OFFICIAL)
         padding = {"xl/media/padding.bin": bytes(2 * 1024 * 1024)}
         patch_member(book, SHEET, lambda xml: xml + b" ", extra=padding)
-        message = refused(runner, cat, book)
+        message = refused_import(runner, cat, book)
         assert "xl/media/padding.bin expands" in message
         assert "more than the 100 times of any real sheet" in message
 
@@ -503,7 +489,7 @@ class TestBounded:
         book = xlsx(tmp_path / "list.xlsx", OFFICIAL)
         far = b'<c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row><row r="3">'
         patch_member(book, SHEET, lambda xml: xml.replace(b'</row><row r="3">', far))
-        assert "row 2: more than 100 columns" in refused(runner, cat, book)
+        assert "row 2: more than 100 columns" in refused_import(runner, cat, book)
 
     def test_rows_are_bounded(
         self, runner: CliRunner, cat: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -513,9 +499,9 @@ class TestBounded:
         book = xlsx(tmp_path / "list.xlsx", OFFICIAL)
         far = b'</row><row r="5000"><c r="A5000"><v>1</v></c></row></sheetData>'
         patch_member(book, SHEET, lambda xml: xml.replace(b"</row></sheetData>", far))
-        assert "list.xlsx has more than 1,000 rows" in refused(runner, cat, book)
+        assert "list.xlsx has more than 1,000 rows" in refused_import(runner, cat, book)
         sheet = sheet_file(tmp_path, "list.csv", "标准名称\n" + "甲\n" * 1000)
-        assert "list.csv has more than 1,000 rows" in refused(runner, cat, sheet)
+        assert "list.csv has more than 1,000 rows" in refused_import(runner, cat, sheet)
 
     @pytest.mark.parametrize(
         ("name", "separator"), [("list.csv", ","), ("list.tsv", "\t")], ids=["csv", "tsv"]
@@ -525,7 +511,7 @@ class TestBounded:
     ) -> None:
         """101 cells in a row of a CSV or a TSV: refused, naming the row."""
         sheet = sheet_file(tmp_path, name, "标准名称\n甲" + separator * 100 + "\n")
-        assert "row 2: more than 100 columns" in refused(runner, cat, sheet)
+        assert "row 2: more than 100 columns" in refused_import(runner, cat, sheet)
 
     def test_a_csv_row_is_bounded_before_csv_splits_it(
         self, runner: CliRunner, cat: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -534,20 +520,20 @@ class TestBounded:
         text is bounded as csv reads it (here 2 cells of 131,072 characters)."""
         monkeypatch.setattr(sheets, "MAX_COLUMNS", 2)
         sheet = sheet_file(tmp_path, "list.csv", "标准名称\n甲" + "," * 300_000 + "\n")
-        message = refused(runner, cat, sheet)
+        message = refused_import(runner, cat, sheet)
         assert "row 2: longer than 262,150 characters (2 cells of at most 131,072)" in message
 
     def test_a_tsv_cell_over_the_field_limit_is_one_sentence(
         self, runner: CliRunner, cat: Path, tmp_path: Path
     ) -> None:
         sheet = sheet_file(tmp_path, "list.tsv", "标准名称\t备注\n甲\t" + "长" * 140_000 + "\n")
-        assert "row 2: a cell longer than 131,072 characters" in refused(runner, cat, sheet)
+        assert "row 2: a cell longer than 131,072 characters" in refused_import(runner, cat, sheet)
 
     def test_a_csv_cell_over_the_field_limit_is_one_sentence(
         self, runner: CliRunner, cat: Path, tmp_path: Path
     ) -> None:
         sheet = sheet_file(tmp_path, "list.csv", '标准名称,备注\n甲,"' + "长" * 140_000 + '"\n')
-        message = refused(runner, cat, sheet)
+        message = refused_import(runner, cat, sheet)
         assert "row 2: a cell longer than 131,072 characters" in message
 
     @pytest.mark.parametrize(
@@ -572,7 +558,7 @@ class TestBounded:
     ) -> None:
         """Codecs that raise UnicodeError, LookupError or their own errors: one sentence."""
         sheet = sheet_file(tmp_path, "list.csv", content)
-        assert message in refused(runner, cat, sheet, "--encoding", encoding)
+        assert message in refused_import(runner, cat, sheet, "--encoding", encoding)
 
     def test_a_sheet_truncated_inside_its_rows_is_one_sentence(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -582,7 +568,7 @@ class TestBounded:
             tmp_path / "list.xlsx", [*OFFICIAL, *([i, f"标准{i}", "会"] for i in range(50))]
         )
         patch_member(book, SHEET, lambda xml: xml[: xml.index(b'<row r="40"') + 12])
-        assert "the workbook is damaged" in refused(runner, cat, book)
+        assert "the workbook is damaged" in refused_import(runner, cat, book)
 
     def test_a_sheet_failing_its_crc_is_one_sentence(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -592,7 +578,7 @@ class TestBounded:
         patch_member(book, SHEET, lambda xml: xml + b" ", compression=zipfile.ZIP_STORED)
         data = book.read_bytes()
         book.write_bytes(data.replace("丝苗米".encode(), "丝苗未".encode(), 1))
-        message = refused(runner, cat, book)
+        message = refused_import(runner, cat, book)
         assert "xl/worksheets/sheet1.xml is damaged (Bad CRC-32" in message
 
     def test_a_corrupt_deflate_stream_is_one_sentence(
@@ -609,4 +595,4 @@ class TestBounded:
         middle = start + info.compress_size // 2
         data[middle : middle + 16] = b"\xff" * 16
         book.write_bytes(bytes(data))
-        assert "sheet1.xml is damaged" in refused(runner, cat, book)
+        assert "sheet1.xml is damaged" in refused_import(runner, cat, book)

@@ -26,7 +26,7 @@ from gbastd import catalogue, edit, formats, pdftables, published, sheets
 from gbastd.cli import app
 from gbastd.records import Standard
 
-from .conftest import DATA, generated_catalogue
+from .conftest import DATA, generated_catalogue, refused_import
 
 PUBLISHED = DATA / "published"
 URL = "https://example.org/notice-99"
@@ -80,20 +80,6 @@ def as_rows(standards: tuple[Standard, ...] | list[Standard]) -> list[list[str]]
         ]
         for s in standards
     ]
-
-
-def refused(runner: CliRunner, cat: Path, sheet: Path, *extra: str) -> str:
-    """Import ``sheet``: exit 1, one sentence on stderr, no traceback, nothing written."""
-    before = cat.read_bytes()
-    result = run(
-        runner, "import", str(sheet), "-d", "food", "--source", URL, *extra, "-c", str(cat)
-    )
-    assert result.exit_code == 1, result.output
-    assert result.stdout == ""
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert cat.read_bytes() == before
-    return result.stderr
 
 
 # ---------------------------------------------------------------- every format, exactly
@@ -521,7 +507,7 @@ class TestRefusals:
     def test_pdfs_that_cannot_be_read_honestly(
         self, runner: CliRunner, cat: Path, name: str, message: str
     ) -> None:
-        assert message in refused(runner, cat, PUBLISHED / name)
+        assert message in refused_import(runner, cat, PUBLISHED / name)
 
     @pytest.mark.parametrize(
         ("name", "message"),
@@ -534,7 +520,7 @@ class TestRefusals:
     def test_truncated_files(
         self, runner: CliRunner, cat: Path, tmp_path: Path, name: str, message: str
     ) -> None:
-        assert message in refused(runner, cat, truncated(tmp_path, name))
+        assert message in refused_import(runner, cat, truncated(tmp_path, name))
 
     @pytest.mark.parametrize("name", ["list-word.docx", "list-notes-first.xlsx"])
     def test_an_archive_whose_directory_points_before_its_start(
@@ -546,7 +532,7 @@ class TestRefusals:
         data[data.rfind(b"PK\x05\x06") + 18] = 0x99  # the offset's third byte
         damaged = tmp_path / name
         damaged.write_bytes(data)
-        assert "is damaged (negative seek value" in refused(runner, cat, damaged)
+        assert "is damaged (negative seek value" in refused_import(runner, cat, damaged)
 
     @pytest.mark.parametrize(
         ("name", "like", "kind"),
@@ -558,7 +544,7 @@ class TestRefusals:
     def test_zip_bombs(
         self, runner: CliRunner, cat: Path, tmp_path: Path, name: str, like: str, kind: str
     ) -> None:
-        message = refused(runner, cat, zip_bomb(tmp_path / name, like))
+        message = refused_import(runner, cat, zip_bomb(tmp_path / name, like))
         assert "padding.xml expands" in message
         assert f"more than the 100 times of any real {kind}; it was not read." in message
 
@@ -572,7 +558,7 @@ class TestRefusals:
         scan.save(str(path))
         scan.close()
         assert f"Error: {path} has no text layer: its page is an image (a scan), which" in (
-            refused(runner, cat, path)
+            refused_import(runner, cat, path)
         )
 
     def test_a_pdf_whose_page_tree_is_damaged(
@@ -585,7 +571,7 @@ class TestRefusals:
         assert box in data
         damaged = tmp_path / "damaged.pdf"
         damaged.write_bytes(data.replace(box, box[:-7] + b" x]", 1))  # same length: xref holds
-        message = refused(runner, cat, damaged)
+        message = refused_import(runner, cat, damaged)
         assert message.startswith(f"Error: {damaged}: the PDF is damaged (Bounding box ")
 
     def test_a_pdf_that_inflates_beyond_the_limit(
@@ -593,7 +579,7 @@ class TestRefusals:
     ) -> None:
         """The PDF's streams are inflated in bounded steps before pdfminer inflates them."""
         monkeypatch.setattr(pdftables, "MAX_INFLATED", 64 * 1024)
-        message = refused(runner, cat, PUBLISHED / "list-word.pdf")
+        message = refused_import(runner, cat, PUBLISHED / "list-word.pdf")
         assert "list-word.pdf inflates to more than 0 MiB, far beyond any list" in message
 
     @pytest.mark.parametrize(
@@ -614,7 +600,7 @@ class TestRefusals:
     ) -> None:
         sheet = tmp_path / name
         sheet.write_bytes(content)
-        assert message in refused(runner, cat, sheet)
+        assert message in refused_import(runner, cat, sheet)
 
     def test_an_opendocument_or_foreign_archive(
         self, runner: CliRunner, cat: Path, tmp_path: Path
@@ -623,13 +609,13 @@ class TestRefusals:
         with zipfile.ZipFile(ods, "w") as archive:
             archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
             archive.writestr("content.xml", "<x/>")
-        assert "is an OpenDocument file (.ods or .odt); save it as XLSX" in refused(
+        assert "is an OpenDocument file (.ods or .odt); save it as XLSX" in refused_import(
             runner, cat, ods
         )
         other = tmp_path / "list.zip"
         with zipfile.ZipFile(other, "w") as archive:
             archive.writestr("list.pdf", "%PDF-")
-        assert "is a zip archive holding neither an XLSX workbook nor a DOCX." in refused(
+        assert "is a zip archive holding neither an XLSX workbook nor a DOCX." in refused_import(
             runner, cat, other
         )
 
@@ -638,7 +624,7 @@ class TestRefusals:
         bad = with_body(
             tmp_path / "laughs.docx", b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
         )
-        assert "word/document.xml declares a document type" in refused(runner, cat, bad)
+        assert "word/document.xml declares a document type" in refused_import(runner, cat, bad)
 
     @pytest.mark.parametrize(
         ("cells", "columns"),
@@ -650,14 +636,14 @@ class TestRefusals:
         """A later table of other values than one note may be the list's own rest: refused."""
         bad = with_body(tmp_path / "more.docx", b"<w:sectPr>", table(cells) + b"<w:sectPr>")
         assert f"more.docx, table 2, row 1: a table of {columns} follows the list's 5; it " in (
-            refused(runner, cat, bad)
+            refused_import(runner, cat, bad)
         )
 
     def test_pdfplumber_missing_gives_the_install_hint(
         self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setitem(sys.modules, "pdfplumber", None)  # makes `import pdfplumber` fail
-        message = refused(runner, cat, PUBLISHED / "list-word.pdf")
+        message = refused_import(runner, cat, PUBLISHED / "list-word.pdf")
         assert message == (
             f"Error: {PUBLISHED / 'list-word.pdf'} is a PDF, and reading one needs pdfplumber: "
             "pip install 'gbastd[pdf]'.\n"
@@ -665,14 +651,16 @@ class TestRefusals:
 
     def test_sheet_choices_that_cannot_be_met(self, runner: CliRunner, cat: Path) -> None:
         workbook = PUBLISHED / "list-notes-first.xlsx"
-        assert "has no sheet 'nope'; its sheets are 1 '说明', 2 '清单'." in refused(
+        assert "has no sheet 'nope'; its sheets are 1 '说明', 2 '清单'." in refused_import(
             runner, cat, workbook, "--sheet", "nope"
         )
-        assert "no table has the official header" in refused(runner, cat, workbook, "--sheet", "1")
-        assert "is a PDF; --sheet chooses a sheet of an XLSX file." in refused(
+        assert "no table has the official header" in refused_import(
+            runner, cat, workbook, "--sheet", "1"
+        )
+        assert "is a PDF; --sheet chooses a sheet of an XLSX file." in refused_import(
             runner, cat, PUBLISHED / "list-word.pdf", "--sheet", "1"
         )
-        assert "is a PDF; --encoding names the encoding of a CSV or TSV file." in refused(
+        assert "is a PDF; --encoding names the encoding of a CSV or TSV file." in refused_import(
             runner, cat, PUBLISHED / "list-word.pdf", "--encoding", "gbk"
         )
 
