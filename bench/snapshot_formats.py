@@ -65,11 +65,10 @@ def build_sqlite(path: str, target: str) -> None:
     db.execute("CREATE TABLE lookup (key TEXT PRIMARY KEY, entry INTEGER) WITHOUT ROWID")
     db.execute("CREATE VIRTUAL TABLE found USING fts5(body, tokenize='trigram')")
     marks = ", ".join("?" * len(FIELDS))
+    columns = ", ".join(f"[{name}]" for name in FIELDS)  # group is an SQL word
     for row, standard in enumerate(loaded.standards, 1):
         values = [";".join(v) if isinstance(v, tuple) else v for v in standard]
-        db.execute(
-            f"INSERT INTO entry (rowid, {', '.join(FIELDS)}) VALUES (?, {marks})", [row, *values]
-        )
+        db.execute(f"INSERT INTO entry (rowid, {columns}) VALUES (?, {marks})", [row, *values])
         db.executemany("INSERT INTO tag VALUES (?, ?)", [(row, t) for t in standard.domains])
         keys = {text.key(v) for v in query._keys_of(standard)}
         db.executemany("INSERT OR IGNORE INTO lookup VALUES (?, ?)", [(k, row) for k in keys])
