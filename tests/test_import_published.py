@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from gbastd import catalogue, edit, formats, pdftables, published, sheets
+from gbastd import catalogue, docxtables, edit, formats, pdftables, published, sheets
 from gbastd.cli import app
 from gbastd.records import Standard
 
@@ -573,6 +573,18 @@ class TestRefusals:
         damaged.write_bytes(data.replace(box, box[:-7] + b" x]", 1))  # same length: xref holds
         message = refused_import(runner, cat, damaged)
         assert message.startswith(f"Error: {damaged}: the PDF is damaged (Bounding box ")
+
+    def test_a_docx_whose_body_is_too_large(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The body is parsed whole: its unpacked size is bounded before it is read (here
+        lowered below the fixture's 37 KiB; a real 32 MiB body compresses under 100 times)."""
+        monkeypatch.setattr(docxtables, "MAX_BODY", 32 * 1024)
+        message = refused_import(runner, cat, PUBLISHED / "list-word.docx")
+        assert (
+            "list-word.docx: word/document.xml unpacks to 0.0 MiB, more than the 0.03125 MiB"
+            in message
+        )
 
     def test_a_pdf_that_inflates_beyond_the_limit(
         self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch

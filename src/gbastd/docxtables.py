@@ -26,6 +26,11 @@ _NAMESPACES = (
     "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "http://purl.oclc.org/ooxml/wordprocessingml/main",  # Strict Open XML
 )
+_MIB = 1024 * 1024
+MAX_BODY = 32 * _MIB
+"""The largest document body read (``word/document.xml``, unpacked): Word writes about 3 to 5
+KiB a row of a list, so a list of 267 is about 1 MiB. The body is parsed whole, at about 14
+times its size in memory, so this bounds what a small, highly compressed DOCX may cost."""
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _DOCUMENT_TYPE = "/officeDocument"
 _DEFAULT_PART = "word/document.xml"
@@ -41,12 +46,19 @@ def read_docx(path: Path, data: bytes) -> list[Grid]:
     """Every table of the document's body, outermost tables only, in document order.
 
     Raises:
-        SheetError: the archive has no document part, or it is not well-formed XML, or it
-            declares a document type (entities), which no Word document needs.
+        SheetError: the archive has no document part, or one larger than ``MAX_BODY``, or
+            it is not well-formed XML, or it declares a document type (entities), which no
+            Word document needs.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             part = _document_part(archive)
+            size = archive.getinfo(part).file_size
+            if size > MAX_BODY:
+                raise SheetError(
+                    f"{path}: {part} unpacks to {size / _MIB:,.1f} MiB, more than the "
+                    f"{MAX_BODY / _MIB:g} MiB of any list of standards; it was not read."
+                )
             xml = archive.read(part)
     except KeyError:
         raise SheetError(f"{path} is a zip archive without a Word document in it.") from None
