@@ -614,6 +614,16 @@ class TestRefusals:
         sheet.write_bytes(content)
         assert message in refused_import(runner, cat, sheet)
 
+    @pytest.mark.parametrize("content", [b"", b" \r\n\t\n"])
+    def test_an_empty_file(
+        self, runner: CliRunner, cat: Path, tmp_path: Path, content: bytes
+    ) -> None:
+        """Whatever its name says: not "no table was found in it"."""
+        empty = tmp_path / "list.pdf"
+        empty.write_bytes(content)
+        message = refused_import(runner, cat, empty)
+        assert message == f"Error: {empty} is empty; there is no list in it to import.\n"
+
     def test_an_opendocument_or_foreign_archive(
         self, runner: CliRunner, cat: Path, tmp_path: Path
     ) -> None:

@@ -101,6 +101,8 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
             header does not place, or a value of the wrong type.
     """
     data = _read(path)
+    if not data.strip():  # a download that failed, or a file saved before anything was in it
+        raise SheetError(f"{path} is empty; there is no list in it to import.")
     kind, archive = _kind(path, data)
     if sheet is not None and kind != "XLSX":
         raise SheetError(f"{path} is {_ARTICLE[kind]}; --sheet chooses a sheet of an XLSX file.")
