@@ -586,6 +586,14 @@ class TestRefusals:
             in message
         )
 
+    def test_a_pdf_of_too_many_pages(
+        self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Pages are counted before any is read (here the limit is lowered below 3)."""
+        monkeypatch.setattr(pdftables, "MAX_PAGES", 2)
+        message = refused_import(runner, cat, PUBLISHED / "list-word.pdf")
+        assert "list-word.pdf has 3 pages, more than the 2 any list of standards needs;" in message
+
     def test_a_pdf_that_inflates_beyond_the_limit(
         self, runner: CliRunner, cat: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
