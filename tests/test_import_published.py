@@ -411,29 +411,6 @@ class TestDryRun:
         assert errors[-1].endswith("; and 35 more new rows.")
         assert cat.read_bytes() == before
 
-    def test_the_plan_is_shown_even_with_an_unknown_domain(
-        self, runner: CliRunner, cat: Path
-    ) -> None:
-        """A mistyped --domain is what the real import would refuse: it is said after the
-        plan, with its own exit code (a usage error), and nothing is written."""
-        before = cat.read_bytes()
-        result = run(runner, "import", str(PUBLISHED / "list-word.docx"), "--dry-run",
-                     "-d", "fod", "--source", URL, "-c", str(cat))  # fmt: skip
-        assert result.exit_code == 2, result.output
-        assert len(result.stdout.splitlines()) == 40
-        assert result.stderr.splitlines()[-2:] == [
-            "40 rows: 40 added, 0 updated, 0 unchanged, 0 conflicts.",
-            "Error: A real import would be refused: Unknown domain 'fod'. Did you mean 'food'? "
-            "Declared domains: food, data.",
-        ]
-        assert cat.read_bytes() == before
-        result = run(runner, "import", str(PUBLISHED / "list-word.docx"),
-                     "-d", "fod", "--source", URL, "-c", str(cat))  # fmt: skip
-        assert (result.exit_code, result.stdout) == (2, "")
-        assert result.stderr.endswith("\nError: Unknown domain 'fod'. Did you mean 'food'? "
-                                      "Declared domains: food, data.\n")  # fmt: skip
-        assert cat.read_bytes() == before
-
     def test_fills_and_conflicts_are_in_the_plan(self, runner: CliRunner, cat: Path) -> None:
         for title, code in (("测试数据：丝苗米样品6", None), ("测试数据：丝苗米样品12", "T/X 1")):
             args = ["add", "-c", str(cat), "--title-zh", title, "-d", "data", "--source", URL]

@@ -1383,15 +1383,10 @@ def import_command(
         rows = reading.rows
         tags = _tags(domain)
         plans: list[edit.MergePlan] = []
-        refusals: list[GbastdError] = []  # what a real import would be refused for
+        refusals: list[GbastdError] = []
 
         def apply(loaded: Catalogue) -> Catalogue:
-            try:
-                query.check_domains(loaded, tags)
-            except GbastdError as refusal:  # a dry run shows the plan all the same
-                if not dry_run:
-                    raise
-                refusals.append(refusal)
+            query.check_domains(loaded, tags)
             with _usage_errors():  # a row's own listed or batch contradicts the option's
                 plan = edit.plan_merge(
                     loaded,
@@ -1404,14 +1399,13 @@ def import_command(
                     batch=batch,
                 )
             plans.append(plan)
-            if not refusals:
-                try:
-                    return edit.carried_out(loaded, plan)
-                except GbastdError as refusal:
-                    if not dry_run:
-                        raise
-                    refusals.append(refusal)
-            return edit.planned(loaded, plan)  # unchecked: what the dry run shows
+            if not dry_run:
+                return edit.carried_out(loaded, plan)
+            try:
+                return edit.carried_out(loaded, plan)
+            except GbastdError as refusal:  # a dry run shows the plan all the same
+                refusals.append(refusal)
+                return edit.planned(loaded, plan)
 
         _change(target, dry_run, apply)
         (plan,) = plans
@@ -1426,8 +1420,8 @@ def import_command(
             f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
             f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
         )
-        if refusals:
-            _fail(f"A real import would be refused: {refusals[0]}", refusals[0].exit_code)
+        for refusal in refusals:
+            _fail(f"A real import would be refused: {refusal}", refusal.exit_code)
 
 
 @app.command("diff")
