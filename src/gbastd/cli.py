@@ -1399,12 +1399,12 @@ def import_command(
                     batch=batch,
                 )
             plans.append(plan)
-            if not dry_run:
-                return edit.carried_out(loaded, plan)
             try:
                 return edit.carried_out(loaded, plan)
-            except GbastdError as refusal:  # a dry run shows the plan all the same
-                refusals.append(refusal)
+            except GbastdError as refusal:
+                if not dry_run:
+                    raise
+                refusals.append(refusal)  # a dry run shows the plan all the same
                 return edit.planned(loaded, plan)
 
         _change(target, dry_run, apply)
@@ -1420,8 +1420,8 @@ def import_command(
             f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
             f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
         )
-        for refusal in refusals:
-            _fail(f"A real import would be refused: {refusal}", refusal.exit_code)
+        if refusals:
+            _fail(f"A real import would be refused: {refusals[0]}", refusals[0].exit_code)
 
 
 @app.command("diff")
