@@ -118,7 +118,9 @@ def goals(results: str) -> Iterator[Goal]:
         path = f"{results}/rss/goal_{name}_1000000.txt"
         if os.path.exists(path):
             with open(path, encoding="utf-8") as stream:
-                peaks[name] = int(stream.read().split()[-1]) / 1024
+                words = stream.read().split()
+            if words and words[-1].isdigit():  # /usr/bin/time's %M, in KB
+                peaks[name] = int(words[-1]) / 1024
     if len(peaks) == 2:
         yield Goal(
             "1M first run's peak memory vs the TOML parser's",

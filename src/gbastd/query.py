@@ -171,13 +171,15 @@ def rows(
 ) -> list[tuple[Any, ...]]:
     """Project entries onto ``fields`` (status resolved as of ``today``), as output rows."""
     indices = [FIELDS.index(name) for name in fields]
-    if _STATUS in indices:
+    read = _reader(indices)
+    if _STATUS in indices:  # the stated status, else the one the dates imply
         spot = indices.index(_STATUS)
         return [
-            tuple(status_of(s, today) if i == spot else s[j] for i, j in enumerate(indices))
+            (*row[:spot], status_of(s, today), *row[spot + 1 :])
             for s in standards
+            for row in (read(s),)
         ]
-    return list(map(_reader(indices), standards))
+    return list(map(read, standards))
 
 
 def _position(standards: Sequence[Standard], key: str, keys: Keys) -> int | None:
