@@ -98,3 +98,20 @@ def test_csv_quotes_a_lone_carriage_return() -> None:
         ["x\ry", "plain"],
         ["z", ""],
     ]
+
+
+def test_json_puts_each_object_on_its_line_whatever_the_values_hold() -> None:
+    """Objects are split where the encoder ends one and begins the next; values that look
+    like that boundary, or hold quotes, braces and line separators, stay inside their object."""
+    columns = ["gba_id", "title_zh", "domains"]
+    tricky = 'a}, {"gba_id": "b'
+    rows = [(tricky, "}, {", ("x", '}, {"gba_id": ')), ("WQ 1-9", "\u2028\n", ()), ("c", None, ())]
+    expected = [
+        dict(zip(columns, (list(v) if isinstance(v, tuple) else v for v in row), strict=True))
+        for row in rows
+    ]
+    text = formats.to_json(columns, rows)
+    assert json.loads(text) == expected
+    body = text.splitlines()[1:-1]
+    assert [json.loads(line.rstrip(",")) for line in body] == expected
+    assert [json.loads(line) for line in formats.to_jsonl(columns, rows).splitlines()] == expected
