@@ -79,13 +79,12 @@ def _resolved(path: str | os.PathLike[str] | None) -> str:
     return _embedded()
 
 
-_NOT_PATHLIB_FORM = re.compile(r"//|/\.(?:/|$)|^\./|/$")
-
-
 def _as_pathlib_names(name: str) -> str:
     """``str(Path(name))``: the same name without doubled slashes, ``.`` parts or a final
     slash; pathlib is imported only for a name that has any of them."""
-    if name == "." or not _NOT_PATHLIB_FORM.search(name):
+    if name == "." or not (
+        "//" in name or "/./" in name or name.startswith("./") or name.endswith(("/", "/."))
+    ):
         return name
     from pathlib import Path
 
