@@ -46,6 +46,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "pdfminer": {"pdftables"},  # pdfplumber's parser, for its encryption errors
     "jinja2": {"report"},
     "tomli": {"catalogue"},
+    "pypinyin": {"text"},  # Chinese sort order, imported only by a sort that needs it
 }
 
 # Only these modules may write to the terminal or end the process: the Typer CLI, the fast

@@ -79,7 +79,10 @@ FILTER_OPTIONS = (DOMAIN, STATUS, BATCH, YEAR, SINCE, UNTIL, PUBLISHER, SEARCH)
 """The filters of list and export; search takes all but --search (its query is one)."""
 
 SORT = Option(
-    "sort", ("--sort",), TEXT, "Sort by this field (numbers in text by value; unknown last)."
+    "sort",
+    ("--sort",),
+    TEXT,
+    "Sort by this field (numbers in text by value, Chinese text by pinyin; unknown last).",
 )
 REVERSE = Option("reverse", ("--reverse",), FLAG, "Reverse the order.", default=False)
 LIMIT = Option("limit", ("--limit", "-n"), INTEGER, "Show at most N entries.", minimum=0)

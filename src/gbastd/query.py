@@ -10,7 +10,7 @@ from operator import itemgetter
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
-from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Search
+from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Kind, Search
 from gbastd.records import Catalogue, Standard, Standards, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -145,7 +145,8 @@ def check_fields(names: Sequence[str]) -> tuple[str, ...]:
 def sort_standards(
     standards: Sequence[Standard], field: str, *, reverse: bool = False, today: str
 ) -> list[Standard]:
-    """Sort by a field (numbers inside text by value); entries without a value go last."""
+    """Sort by a field (numbers inside text by value, Chinese text by pinyin); entries without
+    a value go last."""
     (field,) = check_fields([field])
     index = FIELDS.index(field)
 
@@ -154,16 +155,17 @@ def sort_standards(
 
     present = [s for s in standards if value(s) not in (None, ())]
     missing = [s for s in standards if value(s) in (None, ())]
-    present.sort(key=lambda s: _sort_key(value(s)), reverse=reverse)
+    pinyin = ENTRY_FIELDS[index].kind is Kind.TEXT  # Chinese titles, publisher…: by pinyin
+    present.sort(key=lambda s: _sort_key(value(s), pinyin=pinyin), reverse=reverse)
     return present + missing
 
 
-def _sort_key(value: Any) -> Any:
+def _sort_key(value: Any, *, pinyin: bool = False) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, tuple):
         return text.natural_key(" ".join(value))
-    return text.natural_key(value)
+    return text.natural_key(value, pinyin=pinyin)
 
 
 def rows(

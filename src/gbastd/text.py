@@ -113,10 +113,27 @@ def _escape_one(match: re.Match[str]) -> str:
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """Return a sort key that orders embedded numbers by value (WQ 1-9 before WQ 1-10)."""
+def natural_key(text: str, *, pinyin: bool = False) -> tuple[tuple[int, int, str], ...]:
+    """Return a sort key that orders embedded numbers by value (WQ 1-9 before WQ 1-10).
+
+    With ``pinyin``, Chinese characters order by their Hanyu Pinyin reading, syllable by
+    syllable and tone by tone, as pypinyin reads them in context (重庆 chóngqìng, 银行 yínháng);
+    characters that read alike keep a fixed order among themselves. pypinyin is imported on the
+    first text that holds something other than ASCII, never before.
+    """
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        (0, int(part), "")
+        if part.isdigit()
+        else (1, 0, part if not pinyin or part.isascii() else _spelt(part))
         for part in re.split(_DIGITS, text.casefold())
         if part
     )
+
+
+def _spelt(part: str) -> str:
+    """``part`` with its Chinese characters spelt in pinyin with tone numbers (neutral: 5), then
+    the text itself, which orders homophones."""
+    from pypinyin import Style, lazy_pinyin
+
+    spelt = lazy_pinyin(part, style=Style.TONE3, neutral_tone_with_five=True)
+    return "".join(spelt) + "\x00" + part
