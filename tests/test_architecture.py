@@ -28,7 +28,8 @@ LAYERS: list[set[str]] = [
     {"query", "document", "published"},  # published: a list's table read as a person would
     {"edit", "pdftables", "docxtables"},  # the tables of a PDF's pages and of a DOCX
     {"formats", "sheets", "layout"},  # layout: headers in three languages, the official layout
-    {"render", "store", "xlsx", "sqlite_export", "report", "options"},  # options: as plain data
+    # options: as plain data; completion: the shells' scripts and the values they are offered
+    {"render", "store", "xlsx", "sqlite_export", "report", "options", "completion"},
     {"fastpath"},  # answers the commonest piped calls before Typer is imported
     {"cli"},
     {"__init__", "__main__"},

@@ -55,7 +55,8 @@ CLICK_TYPES = {
 @pytest.mark.parametrize("name", sorted(options.COMMANDS))
 def test_declarations_are_the_typer_commands_own(name: str) -> None:
     """Each command the fast path answers takes exactly the declared options and arguments,
-    with the declared flags, kinds, defaults, choices, bounds and environment variable."""
+    with the declared flags, kinds, defaults, choices, bounds, environment variable and
+    completion."""
     declared = options.COMMANDS[name]
     params = [p for p in _typer_command(name).params if p.name != "help"]
     arguments = [p.name for p in params if isinstance(p, typer.core.TyperArgument)]
@@ -76,6 +77,16 @@ def test_declarations_are_the_typer_commands_own(name: str) -> None:
             assert bounds["case_sensitive"] == (not option.fold_case)
         if option.kind == options.INTEGER:
             assert (bounds["min"], bounds["max"]) == (option.minimum, option.maximum)
+        # what a shell offers: the declared completer, through Typer's autocompletion
+        offered = param._custom_shell_complete
+        if option.completes is None:
+            assert offered is None, option.name
+        else:
+            assert offered is not None, option.name
+            ctx = _typer_command(name).make_context(name, [], resilient_parsing=True)
+            expected = cli.COMPLETERS[option.completes]
+            wanted = expected(ctx, "") if option.completes == options.TAGS else expected("")
+            assert [(i.value, i.help) for i in offered(ctx, param, "")] == wanted, option.name
 
 
 def _full(args: list[str]) -> tuple[int, bytes, bytes]:

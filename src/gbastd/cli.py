@@ -21,8 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, NoReturn
 
 import typer
+from typer._click.shell_completion import (
+    CompletionItem,
+    ShellComplete,
+    _resolve_context,
+    _resolve_incomplete,
+    add_completion_class,
+    split_arg_string,
+)
+from typer.models import TyperPath
 
-from gbastd import catalogue, options, query, store
+from gbastd import catalogue, completion, options, query, store
 from gbastd._version import __version__
 from gbastd.errors import BadOption, CatalogueInvalid, GbastdError, InvalidValue, UnknownField
 from gbastd.fastpath import EXIT_BROKEN_PIPE, TEXT_ERRORS, write_all, write_failure
@@ -41,6 +50,9 @@ _APP_SETTINGS: dict[str, Any] = {
     "no_args_is_help": True,
     "rich_markup_mode": None,  # plain click help and errors: no rich import, stable text
     "pretty_exceptions_enable": False,
+    # Typer's --show-completion guesses the shell from the process tree and ignores the one
+    # named; gbastd declares its own completion options and scripts (see "shell completion").
+    "add_completion": False,
     "context_settings": {"help_option_names": ["-h", "--help"]},
 }
 app = typer.Typer(**_APP_SETTINGS)
@@ -64,6 +76,124 @@ class SchemaPart(StrEnum):
 
     CATALOGUE = "catalogue"
     ENTRY = "entry"
+
+
+# ------------------------------------------------------------------ shell completion
+#
+# What a shell is offered for a value comes from completion.py; this section only adapts it to
+# click: the catalogue a command would read (or change), and one completion class per shell,
+# which sends completion.py's lines and asks the shell for file names where a path is wanted.
+
+
+def _completion_catalogue(ctx: typer.Context) -> Path | None:
+    """The catalogue the command being completed would read, or change; None: the default."""
+    if "target" in ctx.params:  # a write command
+        with suppress(GbastdError):
+            return store.target(ctx.params["target"])
+        return None
+    path = ctx.params.get("catalogue_path")
+    return path if isinstance(path, Path) else None
+
+
+def _complete_tags(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return completion.domains(_completion_catalogue(ctx), incomplete)
+
+
+def _complete_keys(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return completion.keys(_completion_catalogue(ctx), incomplete)
+
+
+COMPLETERS: dict[str, Callable[..., list[tuple[str, str]]]] = {
+    options.TAGS: _complete_tags,
+    options.FIELD_NAMES: lambda incomplete: completion.fields(incomplete),
+    options.FIELD_NAME: lambda incomplete: completion.field(incomplete),
+}
+"""The autocompletion of each ``Option.completes``, as Typer calls it."""
+
+
+class _ShellComplete(ShellComplete):
+    """Completion for one shell: the words typed so far from COMP_WORDS and COMP_CWORD, the
+    answer in the lines completion.py formats for that shell's script."""
+
+    source_template = ""  # source() gives completion.py's script
+
+    def source_vars(self) -> dict[str, Any]:
+        return {}
+
+    def source(self) -> str:
+        return completion.script(self.name)
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        words = split_arg_string(os.environ["COMP_WORDS"])
+        current = int(os.environ["COMP_CWORD"])
+        return words[1:current], words[current] if current < len(words) else ""
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        # click's own steps (ShellComplete.get_completions), then: a path asks for the shell's
+        # file names, where Typer's TyperPath offers nothing and relies on a fallback to file
+        # names that the scripts no longer make for every empty answer.
+        ctx = _resolve_context(self.cli, self.ctx_args, self.prog_name, args)
+        found, incomplete = _resolve_incomplete(ctx, args, incomplete)
+        if isinstance(getattr(found, "type", None), TyperPath):
+            return [CompletionItem(incomplete, type=completion.FILE)]
+        return found.shell_complete(ctx, incomplete)
+
+    def format_completion(self, item: CompletionItem) -> str:
+        return completion.formatted(self.name, item.type, str(item.value), item.help)
+
+
+class _FishComplete(_ShellComplete):
+    def get_completion_args(self) -> tuple[list[str], str]:
+        # fish sends the command line up to the cursor, and the token being typed on its own
+        words = split_arg_string(os.environ["COMP_WORDS"])
+        typed = os.environ["COMP_CWORD"]
+        incomplete = split_arg_string(typed)[0] if typed else ""
+        args = words[1:]
+        if incomplete and args and args[-1] == incomplete:
+            args.pop()
+        return args, incomplete
+
+
+class _BashComplete(_ShellComplete):
+    name = "bash"
+
+
+class _ZshComplete(_ShellComplete):
+    name = "zsh"
+
+
+class _FishShellComplete(_FishComplete):
+    name = "fish"
+
+
+for _class in (_BashComplete, _ZshComplete, _FishShellComplete):
+    add_completion_class(_class, _class.name)
+
+
+def _show_completion(shell: completion.Shell | None) -> None:
+    if shell is not None:
+        _emit(completion.script(shell))
+        raise typer.Exit()
+
+
+def _install_completion(shell: completion.Shell | None) -> None:
+    if shell is None:
+        return
+    relative, startup, line = completion.INSTALL_PATHS[shell]
+    path = Path.home() / relative
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(completion.script(shell), encoding="utf-8")
+        if startup is not None and line is not None:
+            rc = Path.home() / startup
+            before = rc.read_text(encoding="utf-8") if rc.is_file() else ""
+            if line not in before.splitlines():
+                gap = "\n" if before and not before.endswith("\n") else ""
+                rc.write_text(f"{before}{gap}{line}\n", encoding="utf-8")
+    except OSError as error:
+        _fail(f"Cannot install {shell} completion: {error.strerror} ({error.filename}).", 1)
+    _say(f"{shell} completion installed in {path}; it takes effect in a new shell.\n")
+    raise typer.Exit()
 
 
 # ------------------------------------------------------------------ shared options
@@ -141,6 +271,8 @@ def _typer_option(option: options.Option) -> tuple[Any, Any]:
         annotation = str
     if option.default is None and option.kind not in (options.FLAG, options.TEXTS):
         annotation = annotation | None
+    if option.completes is not None:
+        settings["autocompletion"] = COMPLETERS[option.completes]
     return annotation, typer.Option(*option.flags, **settings)
 
 
@@ -245,7 +377,9 @@ DryRunOpt = Annotated[
 KeyArg = Annotated[
     str,
     typer.Argument(
-        metavar="KEY", help="A gba_id (WQ 1-8 or WQ1-8), a code, or an exact title, any script."
+        metavar="KEY",
+        help="A gba_id (WQ 1-8 or WQ1-8), a code, or an exact title, any script.",
+        autocompletion=_complete_keys,
     ),
 ]
 
@@ -302,6 +436,7 @@ def _entry_option(field: Field) -> inspect.Parameter:
         parser=_parser(field.name),
         metavar=_METAVARS[field.kind],
         help=field.description + (_LIST_HELP[field.kind] if listed else ""),
+        **({"autocompletion": _complete_tags} if field.kind is Kind.TAGS else {}),
     )
 
 
@@ -627,6 +762,24 @@ def _root(
             "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    install_completion: Annotated[
+        completion.Shell | None,
+        typer.Option(
+            metavar="SHELL",
+            callback=_install_completion,
+            is_eager=True,
+            help="Install completion for SHELL (bash, zsh or fish) in your home directory.",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        completion.Shell | None,
+        typer.Option(
+            metavar="SHELL",
+            callback=_show_completion,
+            is_eager=True,
+            help="Print the completion script of SHELL (bash, zsh or fish).",
+        ),
+    ] = None,
 ) -> None:
     """A catalogue of the Guangdong–Hong Kong–Macao Greater Bay Area standards (湾区标准).
 
@@ -1327,7 +1480,10 @@ def import_command(
     domain: Annotated[
         list[str] | None,
         typer.Option(
-            "--domain", "-d", help="Domain tag for new entries; repeat or comma-separate."
+            "--domain",
+            "-d",
+            help="Domain tag for new entries; repeat or comma-separate.",
+            autocompletion=_complete_tags,
         ),
     ] = None,
     listed: Annotated[

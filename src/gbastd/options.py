@@ -35,6 +35,11 @@ DATE = "date"  # YYYY-MM-DD
 FLAG = "flag"  # present or not
 PATH = "path"  # a file name, also from ``envvar``
 
+# What a shell offers for an option's value (completion.py), besides a CHOICE's choices.
+TAGS = "tags"  # the catalogue's declared domain tags, after a comma too
+FIELD_NAMES = "field_names"  # field names, after a comma too
+FIELD_NAME = "field_name"  # one field name
+
 
 class Option(NamedTuple):
     """One command-line option: its parameter name, its flags and what it takes."""
@@ -49,6 +54,7 @@ class Option(NamedTuple):
     minimum: int | None = None
     maximum: int | None = None
     envvar: str | None = None
+    completes: str | None = None  # TAGS, FIELD_NAMES or FIELD_NAME
 
 
 LIST_FORMATS = (Format.TABLE, Format.TSV, Format.CSV, Format.JSON, Format.JSONL, Format.MD)
@@ -59,6 +65,7 @@ DOMAIN = Option(
     ("--domain", "-d"),
     TEXTS,
     "Domain tag (see `gbastd domains`); repeat or comma-separate: any one matches.",
+    completes=TAGS,
 )
 STATUS = Option(
     "status",
@@ -83,6 +90,7 @@ SORT = Option(
     ("--sort",),
     TEXT,
     "Sort by this field (numbers in text by value, Chinese text by pinyin; unknown last).",
+    completes=FIELD_NAME,
 )
 REVERSE = Option("reverse", ("--reverse",), FLAG, "Reverse the order.", default=False)
 LIMIT = Option("limit", ("--limit", "-n"), INTEGER, "Show at most N entries.", minimum=0)
@@ -93,6 +101,7 @@ FIELDS_OPTION = Option(
     ("--fields", "-F"),
     TEXTS,
     "Fields to output, comma-separated or repeated, e.g. gba_id,code,title_zh.",
+    completes=FIELD_NAMES,
 )
 
 
