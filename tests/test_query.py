@@ -146,6 +146,44 @@ def test_search_prefers_exact_titles_over_partial_ones(mini: Catalogue) -> None:
     assert query.search(mini.standards, "米")[0].title_zh == "测试米"
 
 
+@pytest.mark.parametrize("topic", ["food", "FOOD", "食品", "Food", "食"])
+def test_search_finds_entries_by_their_domains(mini: Catalogue, topic: str) -> None:
+    """A term that names a domain (its tag, or a label in any script) finds its entries."""
+    found = query.search(mini.standards, topic, mini.domains)
+    assert {s.title_zh for s in found} >= {"测试米", "测试养老食品"}
+    assert all("food" in s.domains or "食" in s.title_zh for s in found)
+    assert query.search(mini.standards, "sports", mini.domains) == [
+        mini.standards[1],
+        mini.standards[3],
+    ]
+    assert query.search(mini.standards, "體育", mini.domains) == [
+        mini.standards[1],
+        mini.standards[3],
+    ]
+
+
+def test_a_domain_ranks_below_any_title_match(mini: Catalogue) -> None:
+    """An entry found by its title comes before one found only by its domain."""
+    found = [s.title_zh for s in query.search(mini.standards, "食品", mini.domains)]
+    assert found == ["测试养老食品", "测试米"]  # the title holds 食品; the other is tagged food
+
+
+def test_chinese_terms_name_a_domain_by_its_characters() -> None:
+    """飲食 names 食品與餐飲: every character of a Chinese term is in one label."""
+    from gbastd.records import Domain
+
+    food = {"food": Domain("food", "食品与餐饮", "食品與餐飲", "Food and catering")}
+    assert query._topics("饮食", food) == {"food"}
+    assert query._topics("饮料", food) == frozenset()
+    assert query._topics("ood", food) == {"food"}  # a part of a tag or label, as for titles
+    assert query._topics("oof", food) == frozenset()  # letters need the order they have
+
+
+def test_without_domains_search_reads_entries_only(mini: Catalogue) -> None:
+    """Called on entries alone (the library's search of a list), no domain is matched."""
+    assert query.search(mini.standards, "sports") == []
+
+
 def test_rows_project_fields_and_resolve_status(mini: Catalogue) -> None:
     """Rows hold the chosen fields; status is the derived one."""
     rows = query.rows(mini.standards, ["gba_id", "status"], today=TODAY)

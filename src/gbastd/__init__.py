@@ -82,12 +82,13 @@ def lookup(key: str, catalogue: Catalogue | None = None) -> Standard:
 
 
 def search(text: str, catalogue: Catalogue | None = None) -> list[Standard]:
-    """Return the standards matching every word of ``text``, best match first."""
+    """Return the standards matching every word of ``text`` (in their ids, codes, titles,
+    publisher, group, or their domains' tags and labels), best match first."""
     from gbastd import query
     from gbastd.catalogue import load
 
     loaded = catalogue if catalogue is not None else load()
-    return query.search(loaded.standards, text)
+    return query.search(loaded.standards, text, loaded.domains)
 
 
 def select(

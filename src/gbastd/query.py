@@ -5,13 +5,13 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Kind, Search
-from gbastd.records import Catalogue, Standard, Standards, Status
+from gbastd.records import Catalogue, Domain, Standard, Standards, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
@@ -88,7 +88,8 @@ def _selected(
     standards = catalogue.standards
     positions: Sequence[int] | None = None
     if filters.search is not None:
-        positions = [position for _, position in _ranked(standards, filters.search)]
+        ranking = _ranked(standards, filters.search, catalogue.domains)
+        positions = [position for _, position in ranking]
         if not ranked:
             positions.sort()
     if filters.domains:
@@ -430,29 +431,39 @@ _EXACT_TITLE = 80
 _TITLE_PREFIX = 60
 _TITLE_PART = 40
 _ID_PART = 30
+_TOPIC = 20  # the term names one of the entry's domains (its tag or a label): below titles
 _OTHER_PART = 10
 
 
-def search(standards: Sequence[Standard], query: str) -> list[Standard]:
+def search(
+    standards: Sequence[Standard], query: str, domains: Mapping[str, Domain] | None = None
+) -> list[Standard]:
     """Rank entries matching every term of ``query`` over ids, codes, titles (zh, zh-Hant,
-    en), publisher and group; Traditional and Simplified characters match each other.
+    en), publisher and group, and, given the catalogue's ``domains``, the tags and labels of
+    the entries' domains; Traditional and Simplified characters match each other.
 
     Ties keep catalogue order. An empty query matches nothing.
     """
-    return [standards[position] for _, position in _ranked(standards, query)]
+    return [standards[position] for _, position in _ranked(standards, query, domains)]
 
 
-def _ranked(standards: Sequence[Standard], query: str) -> list[tuple[int, int]]:
+def _ranked(
+    standards: Sequence[Standard], query: str, domains: Mapping[str, Domain] | None = None
+) -> list[tuple[int, int]]:
     """(minus the score, position) of every entry matching ``query``, best first; the entries
     are read as folded text, kept beside a snapshot, so none is decoded."""
     terms = text.fold(query).split()
     if not terms:
         return []
+    topics = [_topics(term, domains or {}) for term in terms]
+    tags_at = _tags_reader(standards)
     scored = []
     for position, forms in enumerate(_search_forms(standards)):
         score = 0
-        for term in terms:
+        for term, named in zip(terms, topics, strict=True):
             best = _term_score(forms, term)
+            if best < _TOPIC and named and not named.isdisjoint(tags_at(position)):
+                best = _TOPIC
             if not best:
                 break
             score += best
@@ -460,6 +471,30 @@ def _ranked(standards: Sequence[Standard], query: str) -> list[tuple[int, int]]:
             scored.append((-score, position))
     scored.sort()
     return scored
+
+
+def _tags_reader(standards: Sequence[Standard]) -> Callable[[int], tuple[str, ...]]:
+    """How to read an entry's tags by its position: a catalogue's, without decoding it."""
+    if isinstance(standards, Standards):
+        return standards.tags_at
+
+    def decoded(position: int) -> tuple[str, ...]:
+        return standards[position].domains
+
+    return decoded
+
+
+def _topics(term: str, domains: Mapping[str, Domain]) -> frozenset[str]:
+    """The tags of the domains ``term`` names: it is part of the tag or of a label in any
+    script, or, in Chinese, each of its characters is in one label (飲食 names 食品與餐飲)."""
+    named = set()
+    for tag, domain in domains.items():
+        names = [text.fold(name) for name in (tag, domain.zh, domain.zh_hant, domain.en)]
+        if any(term in name for name in names) or (
+            not term.isascii() and any(all(c in name for c in term) for name in names)
+        ):
+            named.add(tag)
+    return frozenset(named)
 
 
 _IDS, _TITLES, _OTHERS = (

@@ -176,6 +176,10 @@ class Standards(Sequence[Standard]):
         """Return the entries that carry any of ``tags``, decoding only those."""
         return [self[i] for i in self.positions_with_any_domain(tags)]
 
+    def tags_at(self, index: int) -> tuple[str, ...]:
+        """The domain tags of the entry at ``index``, without decoding it."""
+        return tuple(self._tags[index])
+
     def positions_with_any_domain(
         self, tags: Iterable[str], among: Iterable[int] | None = None
     ) -> list[int]:
