@@ -89,6 +89,19 @@ def test_a_damaged_index_is_not_believed(copy: Path) -> None:
     assert _use_every_index(catalogue.load(copy)) == expected
 
 
+def test_an_index_under_another_index_name_is_not_believed(copy: Path) -> None:
+    """Indexes share one seal: each copied over every other one is rebuilt, not read as its
+    own (counts of statuses are not counts of domains, search text is not lookup keys)."""
+    expected = _use_every_index(catalogue.load(copy))
+    originals = {path: path.read_bytes() for path in index_files()}
+    for source in originals:
+        for target in originals:
+            if target != source:
+                target.write_bytes(originals[source])
+                assert _use_every_index(catalogue.load(copy)) == expected, (source, target)
+                target.write_bytes(originals[target])
+
+
 def test_indexes_of_older_content_are_dropped(copy: Path) -> None:
     """After an edit, the old content's indexes go with its snapshot, and answers are new."""
     _use_every_index(catalogue.load(copy))

@@ -219,7 +219,7 @@ def _read_record(source: str | os.PathLike[str], key: str, suffix: str, magic: b
         about, body = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    return body if about == _about(source, key) else None
+    return body if about == _about(source, key, suffix) else None
 
 
 def _unseal(path: str, magic: bytes) -> memoryview | None:
@@ -275,7 +275,7 @@ def _write_record(
     folder = _folder()
     if folder is None:
         return False
-    payload = marshal.dumps((_about(source, key), body))
+    payload = marshal.dumps((_about(source, key, suffix), body))
     name = f"{_path_prefix(source)}-{key}{suffix}"
     return _write_atomically(folder, name, *_sealed(payload, magic))
 
@@ -339,10 +339,12 @@ def write_rejection(source: str | os.PathLike[str], key: str, problems: Sequence
         _drop_others(folder, prefix, f"{prefix}-{key}.rejected", "rejected")
 
 
-def _about(source: str | os.PathLike[str], key: str) -> tuple[Any, ...]:
-    """What a snapshot is of: the format, the fields, the file and its content key."""
+def _about(source: str | os.PathLike[str], key: str, suffix: str) -> tuple[Any, ...]:
+    """What a record is of: the format, the fields, the file, its content key and what the
+    record is (``.snapshot``, ``.rejected``, ``.index-keys``…): indexes share one seal, so
+    without its name one index copied over another would be believed."""
     absolute = os.path.abspath(source).encode("utf-8", "surrogateescape")
-    return (SNAPSHOT_FORMAT, FIELDS, absolute, key)
+    return (SNAPSHOT_FORMAT, FIELDS, absolute, key, suffix)
 
 
 # ---------------------------------------------------------------- the snapshot codec
