@@ -100,7 +100,9 @@ def _full(args: list[str]) -> tuple[int, bytes, bytes]:
 _JUNK = st.sampled_from(["", " ", ",", "nope", "-", "--", "-x", "FOOD", "０", "٣", "1e3"])
 _TAGS = st.sampled_from(["food", "data", "mobility", "sports", "food,data", " food ", "sport"])
 _FIELD_NAMES = st.sampled_from([*FIELDS, "code,title_zh", "gba_id, code", "title"])
-_INTEGERS = st.integers(-2, 10_001).map(str) | st.sampled_from(["+1", " 2", "007", "1_0"])
+_INTEGERS = st.integers(-2, 10_001).map(str) | st.sampled_from(
+    ["+1", " 2", "007", "1_0", "9" * 4301]  # the last, more digits than int() takes
+)
 _DATES = st.sampled_from(["2023-04-24", "2024-2-1", "2023-13-01", "20230424"])
 _KEYS = st.sampled_from(
     [
@@ -243,6 +245,7 @@ def _process(entry: list[str], args: list[str], env: dict[str, str]) -> tuple[in
         ["show", "WQ 9-99"],
         ["list", "--domain", "nope"],
         ["list", "--limit", "-1"],
+        ["list", "--limit", "1" * 5000],  # more digits than int() takes: click's usage error
         ["show", "--format", "xml", "WQ1-9"],
     ],
 )

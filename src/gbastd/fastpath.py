@@ -128,13 +128,12 @@ def answer(args: Sequence[str]) -> bytes | None:
         return None
     if sys.getfilesystemencoding() != "utf-8" and not all(arg.isascii() for arg in args):
         return None  # the CLI decodes such arguments first
-    parsed = parse(args)
-    if parsed is None:
-        return None
-    name, values, arguments = parsed
     try:
-        text = _answer(name, values, arguments)
-    except Exception:  # an error (GbastdError or not) is the full CLI's to report, once
+        parsed = parse(args)
+        if parsed is None:
+            return None
+        text = _answer(*parsed)
+    except Exception:  # an error (GbastdError or not, parsing included) is the CLI's to report
         return None
     return None if text is None else text.encode("utf-8", TEXT_ERRORS)
 
@@ -217,7 +216,7 @@ def _value(option: Option, raw: str) -> Any:
     if option.kind == options.INTEGER:
         if not (raw.isascii() and raw.isdigit()):
             return None
-        number = int(raw)
+        number = int(raw)  # ValueError above 4,300 digits (click's usage error): see answer
         low, high = option.minimum, option.maximum
         if (low is not None and number < low) or (high is not None and number > high):
             return None
