@@ -87,12 +87,14 @@ class SchemaPart(StrEnum):
 
 def _completion_catalogue(ctx: typer.Context) -> Path | None:
     """The catalogue the command being completed would read, or change; None: the default."""
+    # While completing, click leaves the values given as typed: a path is still a string.
+    given = ctx.params.get("target", ctx.params.get("catalogue_path"))
+    path = Path(given) if isinstance(given, str | Path) and str(given) else None
     if "target" in ctx.params:  # a write command
         with suppress(GbastdError):
-            return store.target(ctx.params["target"])
+            return store.target(path)
         return None
-    path = ctx.params.get("catalogue_path")
-    return path if isinstance(path, Path) else None
+    return path
 
 
 def _complete_tags(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
