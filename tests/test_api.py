@@ -1,4 +1,4 @@
-"""The Python API the command line is built on, and the shell completion Typer provides."""
+"""The Python API the command line is built on, and shell completion through the entry point."""
 
 from __future__ import annotations
 
@@ -35,11 +35,12 @@ def test_lookup_raises_a_lookup_error() -> None:
 
 
 def test_bash_completion_offers_commands() -> None:
-    """Typer's completion works through gbastd's entry point."""
+    """Completion works through gbastd's entry point (one kind,value line a candidate: see
+    tests/test_completion.py)."""
     result = run_gbastd(
         env={"_GBASTD_COMPLETE": "complete_bash", "COMP_WORDS": "gbastd li", "COMP_CWORD": "1"}
     )
-    assert (result.returncode, result.stdout) == (0, b"list\n")
+    assert (result.returncode, result.stdout) == (0, b"plain,list\n")
 
 
 @pytest.mark.parametrize(
