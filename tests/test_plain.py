@@ -3,6 +3,9 @@ pathlib's form of a catalogue name without pathlib (catalogue._as_pathlib_names)
 
 from __future__ import annotations
 
+import collections
+import copy
+import pickle
 import typing
 from pathlib import Path
 
@@ -79,3 +82,65 @@ def test_catalogue_names_take_pathlibs_form(parts: list[str], absolute: bool) ->
     name = ("/" if absolute else "") + "/".join(parts)
     if name:
         assert catalogue._as_pathlib_names(name) == str(Path(name))
+
+
+def _twins() -> tuple[type, type]:
+    """The same class, from collections and from _plain, importable for pickling."""
+    return Twin, PlainTwin
+
+
+Twin = collections.namedtuple("Twin", ["x", "y", "label"], defaults=[0, None])
+PlainTwin = _plain.named_tuple("PlainTwin", ["x", "y", "label"], [0, None], module=__name__)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((1,), {}),
+        ((1, 2), {}),
+        ((1, 2, "a"), {}),
+        ((), {"x": 1}),
+        ((1,), {"label": "b"}),
+        ((), {"label": "c", "x": 3, "y": 4}),
+    ],
+)
+def test_named_tuples_are_collections_own(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    """Built the same way, they hold the same values and behave the same way."""
+    theirs, mine = (cls(*args, **kwargs) for cls in _twins())
+    assert tuple(mine) == tuple(theirs) and mine == theirs and hash(mine) == hash(theirs)
+    assert repr(mine) == repr(theirs).replace("Twin(", "PlainTwin(")
+    assert mine._asdict() == theirs._asdict()
+    assert tuple(mine._replace(y=9)) == tuple(theirs._replace(y=9))
+    assert (mine.x, mine.y, mine.label) == (theirs.x, theirs.y, theirs.label)
+    assert pickle.loads(pickle.dumps(mine)) == mine
+    assert type(pickle.loads(pickle.dumps(mine))) is PlainTwin
+    assert copy.copy(mine) == mine
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((), {}), ((1, 2, 3, 4), {}), ((1,), {"x": 2}), ((1,), {"z": 2}), ((), {"y": 1})],
+)
+def test_named_tuples_refuse_what_collections_refuses(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    """Missing, surplus, repeated and unknown arguments are TypeErrors in both."""
+    for cls in _twins():
+        with pytest.raises(TypeError):
+            cls(*args, **kwargs)
+
+
+def test_named_tuple_class_attributes_are_collections_own() -> None:
+    """Fields, defaults, match arguments, slots, _make's length check and _replace's."""
+    theirs, mine = _twins()
+    for name in ("_fields", "_field_defaults", "__match_args__", "__slots__"):
+        assert getattr(mine, name) == getattr(theirs, name), name
+    assert mine.__doc__ == "PlainTwin(x, y, label)" and mine.y.__doc__ == theirs.y.__doc__
+    assert tuple(mine._make([1, 2, 3])) == tuple(theirs._make([1, 2, 3]))
+    for cls in (theirs, mine):
+        with pytest.raises(TypeError):
+            cls._make([1, 2])
+        with pytest.raises(ValueError):
+            cls(1)._replace(z=2)

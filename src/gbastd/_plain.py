@@ -1,19 +1,107 @@
-"""``typing.NamedTuple``'s class syntax at run time without importing ``typing``.
+"""Named tuples, and ``typing.NamedTuple``'s class syntax, at a fraction of their start-up cost.
 
 Importing typing (and the contextlib and warnings it imports) costs a few milliseconds on
-every start, a good part of what the fast path (``fastpath.py``) may spend in all. Modules on
-that path write ``class Problem(NamedTuple): ...`` as usual, import ``typing.NamedTuple`` only
-under ``TYPE_CHECKING`` (which type checkers honour by name), and get this one at run time: the
-same class, made by ``collections.namedtuple`` from the annotations in order, with the values
-given as defaults, and the docstring, methods and properties kept. tests/test_plain.py holds it
-to typing's behaviour.
+every start, and ``collections.namedtuple`` compiles a ``__new__`` for every class it makes
+(about 0.15 ms each; the fast path, ``fastpath.py``, makes a dozen). Modules on that path
+write ``class Problem(NamedTuple): ...`` as usual and import ``typing.NamedTuple`` only under
+``TYPE_CHECKING`` (which type checkers honour by name); at run time they get the class below,
+which makes the same kind of class with ``named_tuple``: a tuple subclass with the same
+fields, defaults, properties, ``_make``, ``_replace``, ``_asdict``, ``repr``, equality and
+pickling, whose ``__new__`` is one function for every class instead of one compiled for
+each. tests/test_plain.py holds both to typing's and collections' behaviour.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    from typing import Any
+
+try:  # what collections.namedtuple reads its fields with: a descriptor in C
+    from _collections import _tuplegetter as _field_getter  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - other Pythons
+
+    def _field_getter(index: int, doc: str) -> Any:
+        return property(itemgetter(index), doc=doc)
+
+
+_MISSING = object()
 _MADE_BY_CLASS = frozenset({"__module__", "__qualname__", "__annotations__", "__orig_bases__"})
+
+
+def named_tuple(
+    name: str, fields: Sequence[str], defaults: Sequence[Any] = (), *, module: str
+) -> type[tuple[Any, ...]]:
+    """A named tuple class as ``collections.namedtuple(name, fields, defaults=...)`` makes it
+    (``defaults`` for the last fields), made without compiling anything."""
+    fields = tuple(fields)
+    count, given = len(fields), tuple(defaults)
+    first_default = count - len(given)
+    spot = {field: i for i, field in enumerate(fields)}
+
+    def __new__(cls: type[tuple[Any, ...]], *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        if len(args) == count and not kwargs:
+            return tuple.__new__(cls, args)
+        if len(args) > count:
+            raise TypeError(f"{name}() takes {count} arguments but {len(args)} were given")
+        values = [*args, *[_MISSING] * (count - len(args))]
+        for key, value in kwargs.items():
+            at = spot.get(key)
+            if at is None:
+                raise TypeError(f"{name}() got an unexpected keyword argument {key!r}")
+            if values[at] is not _MISSING:
+                raise TypeError(f"{name}() got multiple values for argument {key!r}")
+            values[at] = value
+        for at in range(len(args), count):
+            if values[at] is _MISSING:
+                if at < first_default:
+                    raise TypeError(f"{name}() missing required argument: {fields[at]!r}")
+                values[at] = given[at - first_default]
+        return tuple.__new__(cls, values)
+
+    def _make(cls: type[tuple[Any, ...]], iterable: Iterable[Any]) -> tuple[Any, ...]:
+        made = tuple.__new__(cls, iterable)
+        if len(made) != count:
+            raise TypeError(f"Expected {count} arguments, got {len(made)}")
+        return made
+
+    def _replace(self: tuple[Any, ...], **changes: Any) -> tuple[Any, ...]:
+        values = [changes.pop(field, value) for field, value in zip(fields, self, strict=True)]
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        return tuple.__new__(type(self), values)
+
+    def _asdict(self: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(fields, self, strict=True))
+
+    def __repr__(self: tuple[Any, ...]) -> str:
+        shown = ", ".join(f"{field}={value!r}" for field, value in zip(fields, self, strict=True))
+        return f"{type(self).__name__}({shown})"
+
+    def __getnewargs__(self: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(self)
+
+    namespace: dict[str, Any] = {
+        "__doc__": f"{name}({', '.join(fields)})",
+        "__slots__": (),
+        "_fields": fields,
+        "_field_defaults": dict(zip(fields[first_default:], given, strict=True)),
+        "__new__": __new__,
+        "_make": classmethod(_make),
+        "_replace": _replace,
+        "__repr__": __repr__,
+        "_asdict": _asdict,
+        "__getnewargs__": __getnewargs__,
+        "__match_args__": fields,
+        "__module__": module,
+    }
+    for i, field in enumerate(fields):
+        namespace[field] = _field_getter(i, f"Alias for field number {i}")
+    made: type[tuple[Any, ...]] = type(name, (tuple,), namespace)
+    return made
 
 
 class _NamedTupleMeta(type):
@@ -26,8 +114,7 @@ class _NamedTupleMeta(type):
         defaults = [namespace[field] for field in fields if field in namespace]
         if any(field in namespace for field in fields[: len(fields) - len(defaults)]):
             raise TypeError(f"{name}: a field without a default follows one with a default")
-        module = str(namespace["__module__"])
-        made = namedtuple(name, fields, defaults=defaults, module=module)  # type: ignore[misc]
+        made = named_tuple(name, fields, defaults, module=str(namespace["__module__"]))
         made.__qualname__ = str(namespace["__qualname__"])
         made.__annotations__ = dict(annotations)
         for key, value in namespace.items():

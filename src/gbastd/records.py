@@ -9,7 +9,6 @@ Their fields are those of the field table, ``fields.py``.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 
@@ -19,7 +18,7 @@ TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour
 if TYPE_CHECKING:
     from typing import Any, NamedTuple, overload
 else:
-    from gbastd._plain import NamedTuple
+    from gbastd._plain import NamedTuple, named_tuple
 
 
 class Status(StrEnum):
@@ -73,8 +72,10 @@ if TYPE_CHECKING:
         totals: tuple[Total, ...]
 
 else:  # at run time the records are made from the field table itself
-    _EntryValues = namedtuple("_EntryValues", FIELDS)
-    _InfoValues = namedtuple("_InfoValues", [field.name for field in CATALOGUE_FIELDS])
+    _EntryValues = named_tuple("_EntryValues", FIELDS, module=__name__)
+    _InfoValues = named_tuple(
+        "_InfoValues", [field.name for field in CATALOGUE_FIELDS], module=__name__
+    )
 
 
 class Standard(_EntryValues):
