@@ -10,7 +10,7 @@ drawn: when the terminal is too narrow for its columns, it becomes one block per
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -20,24 +20,21 @@ from rich.text import Text
 
 from gbastd.fields import ENTRY_FIELDS, Kind
 from gbastd.formats import cell
-from gbastd.records import Status
 from gbastd.text import escape_controls
 
 _STATUS_STYLES = {"current": "green", "upcoming": "yellow", "withdrawn": "red"}
-# Narrower than this, a column could not show one Chinese character (two cells) and rich
-# would drop them: text gets room for at least four.
-_MIN_WIDTH = 4
+# A text column keeps room for four Chinese characters (or its header, if wider) before the
+# table gives way to blocks: narrower, a title would stand a character or two a line.
 _MIN_TEXT_WIDTH = 8
 # Values of these kinds are never broken inside (an id, a code, a date, a status, a number):
 # their column is as wide as its widest value, or the table gives way to blocks.
 _WHOLE = frozenset({Kind.ID, Kind.CODE, Kind.DATE, Kind.STATUS, Kind.INTEGER})
 _NO_WRAP = frozenset({"tag", "count", *(f.name for f in ENTRY_FIELDS if f.kind in _WHOLE)})
-_MIN_WIDTHS = {
-    "status": max(map(len, Status)),
-    **{f.name: _MIN_TEXT_WIDTH for f in ENTRY_FIELDS if f.kind is Kind.TEXT},
-}
-# A column's padding and separator in the SIMPLE_HEAD box: one cell either side.
-_PADDING = 2
+# Lists whose items are never broken inside, though the list may wrap between them.
+_ITEMS = frozenset(f.name for f in ENTRY_FIELDS if f.kind is Kind.TAGS)
+_ITEM_SEPARATOR = ", "
+# Between two columns: the cell's right padding and the box's blank divider.
+_GAP = 2
 
 
 def _text(value: Any, *, separator: str | None = None) -> Text:
@@ -49,47 +46,151 @@ def _text(value: Any, *, separator: str | None = None) -> Text:
     return Text(escape_controls(cell(value)))
 
 
+def _unknown(value: Any) -> bool:
+    return value is None or value == ()
+
+
+class _Column(NamedTuple):
+    """What one column needs: its name, whether it may wrap, the width below which something
+    would break that must not (a header, an id, a tag) and each row's width on one line."""
+
+    name: str
+    wraps: bool
+    least: int
+    lines: list[int]
+
+    @property
+    def most(self) -> int:
+        return max([self.least, *self.lines])
+
+
+def _column(name: str, cells: Sequence[Text], values: Sequence[Any]) -> _Column:
+    lines = [cell_len(text.plain) for text in cells]
+    least = cell_len(name)
+    if name in _NO_WRAP:
+        least = max([least, *lines])
+    elif name in _ITEMS:  # each item whole, with the separator's comma that follows it
+        items = [
+            f"{item}{_ITEM_SEPARATOR.rstrip()}" if number < len(value) - 1 else item
+            for value in values
+            if isinstance(value, tuple)
+            for number, item in enumerate(map(escape_controls, value))
+        ]
+        least = max([least, *map(cell_len, items)])
+    else:
+        least = max(least, min(_MIN_TEXT_WIDTH, max(lines, default=0)))
+    return _Column(name, name not in _NO_WRAP, least, lines)
+
+
+def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
+    """Column widths that fit ``room`` cells (gaps not counted) with as many rows as can be on
+    one line each; None where even the least widths do not fit."""
+    widths = [column.most for column in columns]
+    if sum(widths) <= room:
+        return widths
+    widths = [column.least for column in columns]
+    spare = room - sum(widths)
+    if spare < 0:
+        return None
+    flexible = [index for index, column in enumerate(columns) if column.most > column.least]
+    rows = range(len(columns[0].lines)) if columns else range(0)
+    while spare:  # widen the column that puts most rows on one line for each cell it takes
+        best: tuple[float, int, int] | None = None
+        for index in flexible:
+            others = [i for i in flexible if i != index]
+            held = sorted(  # rows that only this column keeps from one line
+                need
+                for row in rows
+                if (need := columns[index].lines[row]) > widths[index]
+                and all(columns[i].lines[row] <= widths[i] for i in others)
+            )
+            for count, need in enumerate(held, start=1):
+                cost = need - widths[index]
+                if cost > spare:
+                    break
+                if count < len(held) and held[count] == need:
+                    continue  # the gain of a width counts every row that needs it
+                if best is None or count / cost > best[0]:
+                    best = (count / cost, index, need)
+        if best is None:
+            break
+        _, index, need = best
+        spare -= need - widths[index]
+        widths[index] = need
+    while spare:  # what is left goes where text is still folded most
+        lacking = [index for index in flexible if widths[index] < columns[index].most]
+        if not lacking:
+            break
+        index = max(lacking, key=lambda i: columns[i].most - widths[i])
+        widths[index] += 1
+        spare -= 1
+    return widths
+
+
 class Fitted:
-    """A table of rows that becomes one block per row where the terminal is too narrow."""
+    """A table of rows that fits the terminal: ids, codes, tags, dates and headers whole, the
+    room left given where it puts most rows on one line, text folded between characters where
+    it must; one block per row where the terminal is too narrow for that."""
 
-    def __init__(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        self.columns = tuple(columns)
-        self.rows = [tuple(row) for row in rows]
-        self.min_widths = [self._min_width(index, name) for index, name in enumerate(columns)]
-
-    def _min_width(self, index: int, name: str) -> int:
-        """A whole value's column is as wide as its widest value; text keeps some room."""
-        least = _MIN_WIDTHS.get(name, _MIN_WIDTH)
-        if name not in _NO_WRAP:
-            return least
-        return max([least, *(cell_len(_text(row[index]).plain) for row in self.rows)])
+    def __init__(
+        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, drop_unknown: bool
+    ) -> None:
+        shown = [
+            index
+            for index in range(len(columns))
+            if not drop_unknown or not rows or any(not _unknown(row[index]) for row in rows)
+        ] or list(range(len(columns)))
+        self.dropped = tuple(name for index, name in enumerate(columns) if index not in shown)
+        self.columns = tuple(columns[index] for index in shown)
+        self.rows = [tuple(row[index] for index in shown) for row in rows]
+        self._cells = [
+            [
+                _text(value, separator=_ITEM_SEPARATOR if name in _ITEMS else None)
+                for name, value in zip(self.columns, row, strict=True)
+            ]
+            for row in self.rows
+        ]
+        self._measured = [
+            _column(name, [cells[index] for cells in self._cells], [r[index] for r in self.rows])
+            for index, name in enumerate(self.columns)
+        ]
 
     def needed_width(self) -> int:
         """The narrowest terminal on which no whole value breaks and text keeps its room."""
-        return _PADDING + sum(width + _PADDING for width in self.min_widths)
+        return sum(column.least for column in self._measured) + _GAP * (len(self.columns) - 1)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.needed_width() <= options.max_width:
-            yield self._table()
-        else:
+        room = options.max_width - _GAP * (len(self.columns) - 1)
+        widths = _widths(self._measured, room)
+        if widths is None:
             yield from _blocks(self.columns, self.rows)
+        else:
+            yield self._table(widths)
 
-    def _table(self) -> Table:
-        grid = Table(box=box.SIMPLE_HEAD, header_style="bold")
-        for name, width in zip(self.columns, self.min_widths, strict=True):
-            grid.add_column(name, no_wrap=name in _NO_WRAP, overflow="fold", min_width=width)
+    def _table(self, widths: Sequence[int]) -> Table:
+        grid = Table(
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+            header_style="bold",
+        )
+        for column, width in zip(self._measured, widths, strict=True):
+            grid.add_column(column.name, no_wrap=not column.wraps, overflow="fold", width=width)
         status = self.columns.index("status") if "status" in self.columns else None
-        for row in self.rows:
-            cells = [_text(value) for value in row]
+        for row, cells in zip(self.rows, self._cells, strict=True):
             if status is not None:
                 cells[status].stylize(_STATUS_STYLES.get(row[status], ""))
             grid.add_row(*cells)
         return grid
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Fitted:
-    """Return rows as a table (absent values as a dim dash) that fits the terminal."""
-    return Fitted(columns, list(rows))
+def table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, drop_unknown: bool = False
+) -> Fitted:
+    """Return rows as a table (absent values as a dim dash) that fits the terminal; with
+    ``drop_unknown``, a column unknown in every row is left out (``Fitted.dropped`` names it)."""
+    return Fitted(columns, list(rows), drop_unknown=drop_unknown)
 
 
 def _blocks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[Text]:
@@ -102,6 +203,10 @@ def _blocks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[T
             line.append_text(_text(value))
             line.overflow = "fold"
             yield line
+
+
+# A record's padding and separator in the SIMPLE box: one cell either side.
+_PADDING = 2
 
 
 class Record:
