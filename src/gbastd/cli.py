@@ -365,6 +365,7 @@ def _listing_bundle(fmt: Bundle) -> Bundle:
 LISTING = _listing_bundle(LIST_FORMAT)
 
 CatalogueOpt = Annotated[Path | None, _typer_option(options.CATALOGUE)[1]]
+NoPagerOpt = Annotated[bool, _typer_option(options.NO_PAGER)[1]]
 WriteTargetOpt = Annotated[
     Path | None,
     _typer_option(
@@ -677,9 +678,10 @@ def _emit_bytes(data: bytes) -> None:
         raise typer.Exit(_output_failed(error)) from None
 
 
-def _print(*renderables: "RenderableType | str") -> None:
+def _print(*renderables: "RenderableType | str", page: bool = False) -> None:
     """Print rich renderables to the terminal (NO_COLOR is honoured by rich); a plain string
-    is text, with control characters escaped, never markup."""
+    is text, with control characters escaped, never markup. With ``page``, what is taller
+    than the terminal goes through the pager."""
     from rich.console import Console
     from rich.text import Text
 
@@ -692,7 +694,64 @@ def _print(*renderables: "RenderableType | str") -> None:
         console = Console(highlight=False, markup=False, width=shutil.get_terminal_size().columns)
     with console.capture() as captured:
         console.print(*(Text(escape_controls(r)) if isinstance(r, str) else r for r in renderables))
-    _emit(captured.get())
+    drawn = captured.get()
+    height = _screen_height() if page else 0
+    if height and drawn.count("\n") >= height and _page(drawn):
+        return
+    _emit(drawn)
+
+
+def _screen_height() -> int:
+    """The terminal's height in lines ($LINES, else the terminal's own), 0 where unknown: a
+    terminal that does not say how tall it is gets no pager."""
+    with suppress(KeyError, ValueError):
+        return max(int(os.environ["LINES"]), 0)
+    with suppress(OSError, ValueError):
+        return os.get_terminal_size(sys.stdout.fileno()).lines
+    return 0
+
+
+DEFAULT_PAGER = "less -FRX"
+
+
+def _pager() -> str:
+    """The pager to run: $GBASTD_PAGER, else $PAGER, else less (quitting at once if the text
+    fits after all, passing colours through, leaving the screen as it was)."""
+    for name in ("GBASTD_PAGER", "PAGER"):
+        command = os.environ.get(name)
+        if command is not None:
+            return command.strip()
+    return DEFAULT_PAGER
+
+
+def _page(drawn: str) -> bool:
+    """Show ``drawn`` through the pager, a shell command as git runs it; False where there is
+    none to run (an empty command, cat, or one the shell cannot find), for the caller to print
+    it instead. Ctrl-C belongs to the pager while it runs."""
+    import signal
+    import subprocess
+
+    command = _pager()
+    if command in ("", "cat"):
+        return False
+    sys.stdout.flush()
+    # As git does: less and lv, when named without options, still pass colours through.
+    env = {"LESS": "FRX", "LV": "-c", **os.environ}
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        return False
+    interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with suppress(OSError):  # the pager was left before it had read everything
+            pager.communicate(drawn.encode("utf-8", TEXT_ERRORS))
+        status = pager.wait()
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+    return status != _NOT_FOUND
+
+
+_NOT_FOUND = 127  # the shell's status for a command it cannot find (it said so on stderr)
 
 
 def _note(message: str) -> None:
@@ -737,15 +796,21 @@ def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
     return options.order(standards, ordering, today=_today())
 
 
-def _show_standards(standards: list[Standard], listing: Listing) -> None:
+def _show_standards(standards: list[Standard], listing: Listing, *, page: bool) -> None:
     if listing.fmt is Format.TABLE and _stdout_is_terminal():
         from gbastd import render
 
         columns = options.listing_columns(listing)
         rows = query.rows(_order(standards, listing.ordering), columns, today=_today())
-        if rows:
-            _print(render.table(columns, rows))
-        _note("No standards match." if not rows else f"{len(rows)} standards. (— = unknown)")
+        if not rows:
+            _note("No standards match.")
+            return
+        # The columns of the default table that are unknown for every row are left out; those
+        # asked for by --fields are shown, dashes and all.
+        table = render.table(columns, rows, drop_unknown=listing.fields is None)
+        _print(table, page=page)
+        left_out = f"; {', '.join(table.dropped)}: unknown for every one" if table.dropped else ""
+        _note(f"{len(rows)} standards. (— = unknown{left_out})")
         return
     _emit(options.piped_listing(standards, listing, today=_today()))
 
@@ -793,7 +858,11 @@ def _root(
 @app.command("list")
 @_with(filters=FILTERS, listing=LISTING)
 def list_command(
-    *, filters: query.Filters, listing: Listing, catalogue_path: CatalogueOpt = None
+    *,
+    filters: query.Filters,
+    listing: Listing,
+    no_pager: NoPagerOpt = False,
+    catalogue_path: CatalogueOpt = None,
 ) -> None:
     """List standards, filtered and sorted.
 
@@ -801,7 +870,7 @@ def list_command(
     """
     with _user_errors():
         selected = query.select(_load(catalogue_path), filters, today=_today())
-        _show_standards(selected, listing)
+        _show_standards(selected, listing, page=not no_pager)
 
 
 @app.command("search")
@@ -813,6 +882,7 @@ def search_command(
     *,
     filters: query.Filters,
     listing: Listing,
+    no_pager: NoPagerOpt = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Search standards, best match first.
@@ -823,7 +893,8 @@ def search_command(
     Example: gbastd search 龍舟
     """
     with _user_errors():
-        _show_standards(query.find(_load(catalogue_path), text, filters, today=_today()), listing)
+        found = query.find(_load(catalogue_path), text, filters, today=_today())
+        _show_standards(found, listing, page=not no_pager)
 
 
 @app.command("show")
@@ -833,6 +904,7 @@ def show_command(
     *,
     fields: tuple[str, ...] | None,
     fmt: Format,
+    no_pager: NoPagerOpt = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Show one standard in full.
@@ -846,14 +918,17 @@ def show_command(
 
             columns = fields or FIELDS
             (row,) = query.rows([found], columns, today=_today())
-            _print(render.record(zip(columns, row, strict=True), title=found.label))
+            record = render.record(zip(columns, row, strict=True), title=found.label)
+            _print(record, page=not no_pager)
         else:
             _emit(options.piped_record(found, fields, fmt, today=_today()))
 
 
 @app.command("domains")
 @_with(fmt=LIST_FORMAT)
-def domains_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None:
+def domains_command(
+    *, fmt: Format, no_pager: NoPagerOpt = False, catalogue_path: CatalogueOpt = None
+) -> None:
     """List the domain tags with their labels and entry counts.
 
     Example: gbastd domains --format json
@@ -866,7 +941,7 @@ def domains_command(*, fmt: Format, catalogue_path: CatalogueOpt = None) -> None
         if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
-            _print(render.table(columns, rows))
+            _print(render.table(columns, rows), page=not no_pager)
             return
         _emit(ROW_WRITERS[fmt](columns, rows))
 
@@ -882,6 +957,7 @@ def stats_command(
             "--chart", help="On a terminal, bars by domain, batch, year and status (pipes: TSV)."
         ),
     ] = False,
+    no_pager: NoPagerOpt = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
     """Count entries and report coverage of the official list.
@@ -914,10 +990,10 @@ def stats_command(
             from gbastd import render
 
             if chart:
-                _print(coverage, *_charts(loaded, breakdown))
+                _print(coverage, *_charts(loaded, breakdown), page=not no_pager)
                 return
             tables = [render.table((dim, "entries"), pairs) for dim, pairs in breakdown.items()]
-            _print(coverage, *tables)
+            _print(coverage, *tables, page=not no_pager)
         elif fmt is Format.JSON:
             _emit(
                 json_value(

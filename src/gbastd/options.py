@@ -131,6 +131,15 @@ def catalogue_option(help_text: str) -> Option:
 
 CATALOGUE = catalogue_option("Catalogue file to read instead of the embedded one.")
 
+NO_PAGER = Option(
+    "no_pager",
+    ("--no-pager",),
+    FLAG,
+    "Print a table taller than the terminal instead of paging it (pipes are never paged).",
+    default=False,
+)
+"""Of every command that draws a table on a terminal; in a pipe it changes nothing."""
+
 
 class Command(NamedTuple):
     """Everything a read command accepts: its positional arguments and its options."""
@@ -141,9 +150,10 @@ class Command(NamedTuple):
 
 COMMANDS = {
     "list": Command(
-        (), (*FILTER_OPTIONS, *ORDERING_OPTIONS, FIELDS_OPTION, LIST_FORMAT, CATALOGUE)
+        (),
+        (*FILTER_OPTIONS, *ORDERING_OPTIONS, FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE),
     ),
-    "show": Command(("key",), (FIELDS_OPTION, LIST_FORMAT, CATALOGUE)),
+    "show": Command(("key",), (FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE)),
 }
 """The commands whose piped answers fastpath.py gives; tests/test_fastpath.py holds each to the
 Typer command's own parameters, and both paths to the same output."""
