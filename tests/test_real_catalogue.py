@@ -142,11 +142,14 @@ def test_domains_hold_what_a_reader_expects(real: Catalogue) -> None:
 
 
 def test_cli_answers_on_the_real_data(runner: CliRunner) -> None:
-    """search 養老 / 龍舟 and show WQ1-8 behave as documented."""
+    """search 養老 / 龍舟 and show WQ1-8 behave as documented: the titles holding 养老 first,
+    then the other entries of the domain it names (养老服务, elderly-care)."""
     elderly = runner.invoke(app, ["search", "養老", "-f", "csv", "-F", "title_zh"]).stdout
     assert elderly.splitlines()[1:] == [
         "养老机构认知症老年人生活照顾指南",
         "居家养老老年人健康管理服务规范",
+        "老年居家护理服务规范",
+        "适老易食食品（适老照护食）通用要求",
     ]
     boats = runner.invoke(app, ["search", "龍舟", "-f", "csv", "-F", "gba_id"]).stdout
     assert boats.splitlines()[1:] == ["WQ 1-229", "WQ 1-230"]

@@ -14,7 +14,7 @@ from gbastd import query, render
 from gbastd.fields import FIELDS, TABLE_COLUMNS
 from gbastd.records import Catalogue
 
-from .conftest import DATA, edited_mini
+from .conftest import DATA, edited_mini, run_gbastd
 from .test_streams import run_in_terminal
 
 TODAY = "2026-11-27"
@@ -117,3 +117,19 @@ def test_hostile_heading_through_show_on_a_terminal(tmp_path: Path) -> None:
     code, screen = run_in_terminal("show", "[/x]", "-c", str(catalogue), env={"NO_COLOR": "1"})
     assert code == 0, screen
     assert "[/x]" in screen and "MarkupError" not in screen
+
+
+def test_a_search_that_finds_nothing_says_what_is_close() -> None:
+    """On a terminal, an empty search names the entries and domains close to the query; in a
+    pipe it stays an empty result."""
+    code, screen = run_in_terminal(
+        "search", "测试米饭", "-c", str(DATA / "mini.toml"), env={"NO_COLOR": "1"}
+    )
+    plain = _ESCAPES.sub("", screen)
+    assert code == 0
+    assert "No standards match '测试米饭'. Close: WQ 1-9" in plain
+    code, screen = run_in_terminal("search", "sprots", "-c", str(DATA / "mini.toml"))
+    assert "Close: sports." in _ESCAPES.sub("", screen)
+    piped = run_gbastd("search", "sprots", "-c", str(DATA / "mini.toml"), "-f", "csv")
+    assert (piped.returncode, piped.stderr) == (0, b"")
+    assert piped.stdout.count(b"\n") == 1  # the header alone

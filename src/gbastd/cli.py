@@ -887,13 +887,20 @@ def search_command(
 ) -> None:
     """Search standards, best match first.
 
-    Looks in ids, codes, titles (zh, zh-Hant, en), publisher and group; Traditional and
-    Simplified characters match each other.
+    Looks in ids, codes, titles (zh, zh-Hant, en), publisher and group, and the entries'
+    domains (their tags and labels); Traditional and Simplified characters match each other.
+    When nothing matches, a terminal is told what is close.
 
     Example: gbastd search 龍舟
     """
     with _user_errors():
-        found = query.find(_load(catalogue_path), text, filters, today=_today())
+        loaded = _load(catalogue_path)
+        found = query.find(loaded, text, filters, today=_today())
+        if not found and listing.fmt is Format.TABLE and _stdout_is_terminal():
+            close = query.near_misses(loaded, text)
+            hint = f" Close: {', '.join(close)}." if close else ""
+            _note(f"No standards match {text!r}.{hint}")
+            return
         _show_standards(found, listing, page=not no_pager)
 
 

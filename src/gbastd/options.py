@@ -80,7 +80,10 @@ SINCE = Option("since", ("--since",), DATE, "Listed on or after (YYYY-MM-DD).")
 UNTIL = Option("until", ("--until",), DATE, "Listed on or before (YYYY-MM-DD).")
 PUBLISHER = Option("publisher", ("--publisher",), TEXT, "Publisher contains this text.")
 SEARCH = Option(
-    "search", ("--search", "-s"), TEXT, "Matches ids, codes, titles, publisher or group."
+    "search",
+    ("--search", "-s"),
+    TEXT,
+    "Matches ids, codes, titles, publisher, group or domains (tags and labels).",
 )
 FILTER_OPTIONS = (DOMAIN, STATUS, BATCH, YEAR, SINCE, UNTIL, PUBLISHER, SEARCH)
 """The filters of list and export; search takes all but --search (its query is one)."""

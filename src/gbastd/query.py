@@ -422,6 +422,21 @@ def _suggestions(standards: Sequence[Standard], key: str, keys: Keys, limit: int
     return [standards[i].label for i in found[:limit]]
 
 
+def near_misses(catalogue: Catalogue, query: str, limit: int = 5) -> list[str]:
+    """What a search that found nothing may have meant: the entries whose keys are closest to
+    ``query`` (as ``suggest`` finds them), then the domains whose tag or a label is close to
+    it (named by their tag)."""
+    import difflib
+
+    found = suggest(catalogue.standards, query, limit)
+    wanted = text.fold(query)
+    for tag, domain in catalogue.domains.items():
+        names = [text.fold(name) for name in (tag, domain.zh, domain.zh_hant, domain.en)]
+        if wanted and difflib.get_close_matches(wanted, names, n=1, cutoff=0.6):
+            found.append(tag)
+    return found[: limit + len(catalogue.domains)]
+
+
 _NEIGHBOURS = 64  # keys on each side of the query, in each order, that difflib compares
 
 
