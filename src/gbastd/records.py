@@ -173,10 +173,6 @@ class Standards(Sequence[Standard]):
     def __iter__(self) -> Iterator[Standard]:
         return iter([self[i] for i in range(len(self))])
 
-    def with_any_domain(self, tags: Iterable[str]) -> list[Standard]:
-        """Return the entries that carry any of ``tags``, decoding only those."""
-        return [self[i] for i in self.positions_with_any_domain(tags)]
-
     def tags_at(self, index: int) -> tuple[str, ...]:
         """The domain tags of the entry at ``index``, without decoding it."""
         return tuple(self._tags[index])
