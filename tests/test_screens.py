@@ -65,6 +65,7 @@ def test_list_screens(columns: int, golden: GoldenCheck) -> None:
     """list on a real terminal at 60, 80 and 120 columns, exactly (reviewed by eye)."""
     code, screen = run_on_screen("list", "-c", SCREENS, columns=columns, env={"NO_COLOR": "1"})
     assert code == 0, screen
+    assert not _COLOURS.search(screen)  # NO_COLOR: styles such as bold at most
     golden(f"screen-list-{columns}.txt", plain(screen).encode("utf-8"))
 
 
@@ -123,6 +124,14 @@ def test_at_60_columns_still_a_table_with_whole_values() -> None:
     assert all(len(line) <= 60 for line in text.split("\n"))
     for whole in ("T/GBAS 15-2022", "elderly-care", "2025-09-25"):
         assert whole in text, whole
+
+
+def test_colour_on_a_terminal_unless_no_color() -> None:
+    """A status is coloured on a terminal, and not with NO_COLOR set."""
+    _, coloured = run_on_screen("list", "-c", MINI, columns=100)
+    _, colourless = run_on_screen("list", "-c", MINI, columns=100, env={"NO_COLOR": "1"})
+    assert _COLOURS.search(coloured) and not _COLOURS.search(colourless)
+    assert plain(coloured) == plain(colourless)
 
 
 def test_fields_asked_for_are_shown_even_if_unknown() -> None:
