@@ -257,14 +257,13 @@ class SortedLines(Sequence[str]):
         """The line numbers of the strings that contain ``part``, in order, each once."""
         import bisect  # only lookups need it, not every start
 
-        last = -1
         start = self.joined.find(part)
-        while 0 <= start < len(self.joined):
+        while 0 <= start < len(self.joined):  # an empty part is found at the very end too
             line = bisect.bisect_right(self.offsets, start) - 1
-            if line != last:
-                yield line
-                last = line
-            start = self.joined.find(part, start + 1)
+            yield line
+            # On from the next line: a part without line breaks cannot span two, and a short
+            # one found again and again within a line (``t``) made this three times slower.
+            start = self.joined.find(part, self.offsets[line + 1])
 
     def around(self, item: str, count: int) -> list[str]:
         """The strings that sort nearest to ``item``: up to ``count`` on each side."""
