@@ -168,6 +168,21 @@ def test_something_else_where_a_snapshot_should_be_is_ignored(
     assert len(parses) == 2
 
 
+def test_a_fifo_where_the_status_record_should_be_is_ignored(copy: Path) -> None:
+    """A FIFO in the place of the record of the file's status (``.stat``) does not block a
+    run: the file is read and answered as usual."""
+    folder = cache.directory()
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(folder / f"{cache._path_prefix(copy)}.stat")
+    env = {**os.environ, "GBASTD_CACHE_DIR": str(folder)}
+    args = [sys.executable, "-m", "gbastd", "show", "WQ1-9", "-c", str(copy), "-f", "csv"]
+    for _ in range(2):  # parsed, then from the snapshot
+        done = subprocess.run(args, capture_output=True, env=env, timeout=30, check=False)
+        assert (done.returncode, done.stderr) == (0, b""), done.stderr
+        assert done.stdout.startswith(b"gba_id,code,")
+
+
 @pytest.mark.parametrize(
     ("variables", "expected"),
     [

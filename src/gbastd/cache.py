@@ -131,8 +131,9 @@ def remembered_key(source: str | os.PathLike[str], salt: str) -> str | None:
     if folder is None:
         return None
     try:
-        with open(os.path.join(folder, f"{_path_prefix(source)}.stat"), encoding="utf-8") as file:
-            record = file.read()
+        # Read as a snapshot is: a FIFO planted in the record's place must not block.
+        stored = _read_regular_file(os.path.join(folder, f"{_path_prefix(source)}.stat"))
+        record = "" if stored is None else stored.decode()
         status = os.stat(source)
     except (OSError, UnicodeDecodeError):
         return None
