@@ -258,6 +258,23 @@ def test_the_entry_point_answers_as_the_cli(args: list[str], tmp_path: Path) -> 
     assert _process([sys.executable, "-m", "gbastd"], args, env) == expected
 
 
+def test_a_catalogue_read_from_a_pipe_is_read_once(tmp_path: Path) -> None:
+    """`-c /dev/stdin` (as `-c <(…)`): what the fast path reads of a pipe is gone for the CLI,
+    so a pipe is left to the CLI unread."""
+    args = ["list", "-n", "2", "-c", "/dev/stdin"]
+    data = Path(MINI).read_bytes()
+
+    def run(entry: list[str], cache: str) -> tuple[int, bytes, bytes]:
+        env = {**os.environ, "GBASTD_CACHE_DIR": str(tmp_path / cache)}
+        done = subprocess.run([*entry, *args], input=data, capture_output=True, env=env, timeout=60)
+        return done.returncode, done.stdout, done.stderr
+
+    fast = run([sys.executable, "-m", "gbastd"], "fast")  # first: no snapshot of this content
+    expected = run([sys.executable, "-c", "from gbastd.cli import main; main()"], "cli")
+    assert expected[0] == 0 and expected[1].startswith(b"gba_id\t")
+    assert fast == expected
+
+
 def test_the_fast_path_imports_only_what_it_uses(tmp_path: Path) -> None:
     """Answered fast, the main job imports no Typer or click, and not typing, pathlib or
     datetime, each a few milliseconds of every start (see _plain.py); the CLI does."""

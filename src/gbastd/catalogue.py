@@ -16,6 +16,7 @@ import functools
 import gc
 import os
 import re
+import stat
 from collections.abc import Callable
 from types import ModuleType
 
@@ -132,6 +133,8 @@ def _load(resolved: str, progress: Progress | None, *, parse_changed: bool) -> C
             refused = cache.read_rejection(resolved, known)
             if refused is not None:  # refused before and unchanged since: not even read again
                 raise CatalogueInvalid(resolved, refused)
+        if not parse_changed and not _rereadable(resolved):
+            return None
         data, before, after = _read_source(resolved)
         key = cache.content_key(data, salt)
         catalogue = cache.read(resolved, key, rebuild)
@@ -156,6 +159,15 @@ def _load(resolved: str, progress: Progress | None, *, parse_changed: bool) -> C
     finally:
         if collecting:
             gc.enable()
+
+
+def _rereadable(path: str) -> bool:
+    """Whether reading the file leaves it to be read again: not a pipe (``-c <(…)``,
+    ``-c /dev/stdin``), whose bytes ``load_unchanged`` would take from ``load`` after it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # _read_source says why it cannot be read
 
 
 def _rebuilder(path: str, salt: str) -> Callable[[], Catalogue]:
