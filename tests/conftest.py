@@ -106,13 +106,17 @@ def edited_mini(target: Path, *replacements: tuple[str, str]) -> Path:
 
 
 def run_gbastd(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run the installed command in a subprocess, as a shell would."""
+    """Run the installed command in a subprocess, as a shell would (``stdin``: its input)."""
     full_env = {k: v for k, v in os.environ.items() if k != ENV_VAR}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "gbastd", *args],
+        input=stdin,
         capture_output=True,
         env=full_env,
         cwd=cwd,

@@ -385,6 +385,15 @@ KeyArg = Annotated[
         autocompletion=_complete_keys,
     ),
 ]
+KeysArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="KEY...",
+        help="gba_ids (WQ 1-8 or WQ1-8), codes or exact titles, any script; - reads keys "
+        "from standard input, one a line.",
+        autocompletion=_complete_keys,
+    ),
+]
 
 
 # ------------------------------------------------------------------ options from the field table
@@ -907,28 +916,69 @@ def search_command(
 @app.command("show")
 @_with(fields=FIELD_CHOICE, fmt=LIST_FORMAT)
 def show_command(
-    key: KeyArg,
+    keys: KeysArg,
     *,
     fields: tuple[str, ...] | None,
     fmt: Format,
     no_pager: NoPagerOpt = False,
     catalogue_path: CatalogueOpt = None,
 ) -> None:
-    """Show one standard in full.
+    """Show standards in full, one record per key.
+
+    With several keys (or - for the keys on standard input), every format holds one record
+    per key: a table's rows, a JSON array, a JSON object a line. Keys that match nothing are
+    listed on stderr after the records found are printed (exit 1).
 
     Example: gbastd show WQ1-8
     """
+    wanted = _keys_given(keys)
     with _user_errors():
-        found = query.lookup(_load(catalogue_path), key)
+        loaded = _load(catalogue_path)
+        if wanted == keys and len(keys) == 1:  # one key: one record, as it always was
+            found = [query.lookup(loaded, keys[0])]
+            missed: list[str] = []
+        else:
+            found, missed = _looked_up(loaded, wanted)
         if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
             columns = fields or FIELDS
-            (row,) = query.rows([found], columns, today=_today())
-            record = render.record(zip(columns, row, strict=True), title=found.label)
-            _print(record, page=not no_pager)
+            rows = query.rows(found, columns, today=_today())
+            records = [
+                render.record(zip(columns, row, strict=True), title=standard.label)
+                for standard, row in zip(found, rows, strict=True)
+            ]
+            if records:
+                _print(*records, page=not no_pager)
+        elif len(found) == 1 and wanted == keys:
+            _emit(options.piped_record(found[0], fields, fmt, today=_today()))
         else:
-            _emit(options.piped_record(found, fields, fmt, today=_today()))
+            _emit(options.piped_records(found, fields, fmt, today=_today()))
+    for message in missed:
+        _say(f"Error: {message}\n")
+    if missed:
+        raise typer.Exit(1)
+
+
+def _keys_given(keys: Sequence[str]) -> list[str]:
+    """The keys of ``show``: each ``-`` stands for the lines of standard input (blank ones
+    left out)."""
+    if "-" not in keys:
+        return list(keys)
+    given = sys.stdin.read().splitlines() if sys.stdin is not None else []
+    read = [line.strip() for line in given if line.strip()]
+    return [key for part in keys for key in (read if part == "-" else [part])]
+
+
+def _looked_up(loaded: Catalogue, keys: Sequence[str]) -> tuple[list[Standard], list[str]]:
+    """The entry of each key that names one, and what is wrong with each key that does not."""
+    found, missed = [], []
+    for key in keys:
+        try:
+            found.append(query.lookup(loaded, key))
+        except GbastdError as error:  # not found, or several: said after the records
+            missed.append(str(error))
+    return found, missed
 
 
 @app.command("domains")

@@ -156,7 +156,7 @@ COMMANDS = {
         (),
         (*FILTER_OPTIONS, *ORDERING_OPTIONS, FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE),
     ),
-    "show": Command(("key",), (FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE)),
+    "show": Command(("keys",), (FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE)),
 }
 """The commands whose piped answers fastpath.py gives; tests/test_fastpath.py holds each to the
 Typer command's own parameters, and both paths to the same output."""
@@ -274,6 +274,16 @@ def piped_listing(standards: list[Standard], listing: Listing, *, today: str) ->
     columns = listing_columns(listing)
     rows = query.rows(order(standards, listing.ordering, today=today), columns, today=today)
     return ROW_WRITERS[listing.fmt](columns, rows)
+
+
+def piped_records(
+    found: list[Standard], fields: tuple[str, ...] | None, fmt: Format, *, today: str
+) -> str:
+    """What show writes for several keys when its output is not a terminal: one record per
+    key in every format (a table is plain TSV, one row each; JSON an array)."""
+    columns = fields or FIELDS
+    rows = query.rows(found, columns, today=today)
+    return ROW_WRITERS[Format.TSV if fmt is Format.TABLE else fmt](columns, rows)
 
 
 def piped_record(
