@@ -92,7 +92,8 @@ def table_lines(screen: str) -> list[str]:
     """The lines of a table's body: after the header's rule, before the count."""
     lines = plain(screen).split("\n")
     start = next(n for n, line in enumerate(lines) if line.startswith("──")) + 1
-    return [line for line in lines[start:] if line and "standards." not in line]
+    end = next((n for n, line in enumerate(lines) if n >= start and "standards." in line), None)
+    return [line for line in lines[start:end] if line]
 
 
 def test_at_80_columns_a_typical_entry_takes_one_line() -> None:

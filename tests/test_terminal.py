@@ -133,3 +133,22 @@ def test_a_search_that_finds_nothing_says_what_is_close() -> None:
     piped = run_gbastd("search", "sprots", "-c", str(DATA / "mini.toml"), "-f", "csv")
     assert (piped.returncode, piped.stderr) == (0, b"")
     assert piped.stdout.count(b"\n") == 1  # the header alone
+
+
+def test_a_terminal_is_told_how_much_of_the_official_list_it_sees(tmp_path: Path) -> None:
+    """list, search and export end, on a terminal, with the share of the catalogue shown and
+    the official list's size; a pipe gets the data alone."""
+    mini = str(DATA / "mini.toml")
+    coverage = (
+        "2 of 4 catalogued standards; the official list has 10 (2026-01-14): see gbastd stats."
+    )
+    for args in (["list", "-d", "food"], ["search", "测试", "-d", "food"]):
+        code, screen = run_in_terminal(*args, "-c", mini, env={"NO_COLOR": "1", "COLUMNS": "200"})
+        assert code == 0 and coverage in _ESCAPES.sub("", screen), args
+    out = tmp_path / "food.csv"
+    code, screen = run_in_terminal(
+        "export", "-d", "food", "-c", mini, "-o", str(out), env={"COLUMNS": "200"}
+    )
+    assert code == 0 and coverage in _ESCAPES.sub("", screen)
+    piped = run_gbastd("list", "-d", "food", "-c", mini)
+    assert piped.returncode == 0 and piped.stderr == b""

@@ -805,7 +805,9 @@ def _order(standards: list[Standard], ordering: Ordering) -> list[Standard]:
     return options.order(standards, ordering, today=_today())
 
 
-def _show_standards(standards: list[Standard], listing: Listing, *, page: bool) -> None:
+def _show_standards(
+    standards: list[Standard], listing: Listing, loaded: Catalogue, *, page: bool
+) -> None:
     if listing.fmt is Format.TABLE and _stdout_is_terminal():
         from gbastd import render
 
@@ -820,8 +822,27 @@ def _show_standards(standards: list[Standard], listing: Listing, *, page: bool) 
         _print(table, page=page)
         left_out = f"; {', '.join(table.dropped)}: unknown for every one" if table.dropped else ""
         _note(f"{len(rows)} standards. (— = unknown{left_out})")
+        _coverage_note(len(rows), loaded)
         return
     _emit(options.piped_listing(standards, listing, today=_today()))
+
+
+def _coverage_note(count: int, loaded: Catalogue) -> None:
+    """Tell a person at a terminal how much of the official list an answer covers (the
+    catalogue holds only the items public sources name), folded to the terminal's width;
+    machine formats on a terminal get their data alone."""
+    if not _stdout_is_terminal():
+        return
+    import shutil
+    import textwrap
+
+    info = loaded.info
+    official = ""
+    if info.published_total is not None:
+        when = f" ({info.as_of})" if info.as_of else ""
+        official = f"; the official list has {info.published_total}{when}"
+    line = f"{count} of {len(loaded.standards)} catalogued standards{official}: see gbastd stats."
+    _say(textwrap.fill(line, width=max(20, shutil.get_terminal_size().columns)) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -878,8 +899,9 @@ def list_command(
     Example: gbastd list --domain food --format csv
     """
     with _user_errors():
-        selected = query.select(_load(catalogue_path), filters, today=_today())
-        _show_standards(selected, listing, page=not no_pager)
+        loaded = _load(catalogue_path)
+        selected = query.select(loaded, filters, today=_today())
+        _show_standards(selected, listing, loaded, page=not no_pager)
 
 
 @app.command("search")
@@ -910,7 +932,7 @@ def search_command(
             hint = f" Close: {', '.join(close)}." if close else ""
             _note(f"No standards match {text!r}.{hint}")
             return
-        _show_standards(found, listing, page=not no_pager)
+        _show_standards(found, listing, loaded, page=not no_pager)
 
 
 @app.command("show")
@@ -1354,6 +1376,8 @@ def export_command(
             fmt, loaded, selected, filters, fields, headers, official=official, excel=excel
         )
         _deliver(content, output, force, f"{len(selected)} standards")
+        if not _to_stdout(output):  # a file was written: the terminal shows only messages
+            _coverage_note(len(selected), loaded)
 
 
 def _export_content(
