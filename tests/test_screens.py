@@ -92,7 +92,8 @@ def table_lines(screen: str) -> list[str]:
     """The lines of a table's body: after the header's rule, before the count."""
     lines = plain(screen).split("\n")
     start = next(n for n, line in enumerate(lines) if line.startswith("──")) + 1
-    end = next((n for n, line in enumerate(lines) if n >= start and "standards." in line), None)
+    count = re.compile(r"\d+ standards?\. ")  # the count line: 50 standards. (— = unknown)
+    end = next((n for n, line in enumerate(lines) if n >= start and count.match(line)), None)
     return [line for line in lines[start:end] if line]
 
 

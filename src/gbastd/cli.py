@@ -821,10 +821,15 @@ def _show_standards(
         table = render.table(columns, rows, drop_unknown=listing.fields is None)
         _print(table, page=page)
         left_out = f"; {', '.join(table.dropped)}: unknown for every one" if table.dropped else ""
-        _note(f"{len(rows)} standards. (— = unknown{left_out})")
+        _note(f"{_standards(len(rows))}. (— = unknown{left_out})")
         _coverage_note(len(rows), loaded)
         return
     _emit(options.piped_listing(standards, listing, today=_today()))
+
+
+def _standards(count: int) -> str:
+    """``1 standard``, ``42 standards``."""
+    return f"{count} standard" if count == 1 else f"{count} standards"
 
 
 def _coverage_note(count: int, loaded: Catalogue) -> None:
@@ -1375,7 +1380,7 @@ def export_command(
         content = _export_content(
             fmt, loaded, selected, filters, fields, headers, official=official, excel=excel
         )
-        _deliver(content, output, force, f"{len(selected)} standards")
+        _deliver(content, output, force, _standards(len(selected)))
         if not _to_stdout(output):  # a file was written: the terminal shows only messages
             _coverage_note(len(selected), loaded)
 
