@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import DATA, GoldenCheck
+from .test_streams import drawn
 
 SCREENS = str(DATA / "screens.toml")  # 50 real entries of four domains; no status known
 MINI = str(DATA / "mini.toml")
@@ -39,18 +40,7 @@ def run_on_screen(
     if pid == 0:  # pragma: no cover - the child process
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
         os.execve(sys.executable, [sys.executable, "-m", "gbastd", *args], child_env)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), output.decode("utf-8").replace("\r\n", "\n")
+    return drawn(pid, fd)
 
 
 def plain(screen: str) -> str:

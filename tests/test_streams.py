@@ -27,6 +27,12 @@ def run_in_terminal(
         if stderr is not None:
             os.dup2(os.open(stderr, os.O_WRONLY), 2)
         os.execve(sys.executable, [sys.executable, "-m", "gbastd", *args], child_env)
+    return drawn(pid, fd)
+
+
+def drawn(pid: int, fd: int) -> tuple[int, str]:
+    """Read what the child ``pid`` draws on the terminal ``fd`` until it closes it; return
+    its exit code and the text, line ends as a file has them."""
     output = b""
     while True:
         try:
