@@ -98,3 +98,10 @@ def test_several_records_on_a_terminal() -> None:
     code, screen = run_in_terminal("show", "WQ1-9", "WQ1-10", "-c", MINI, env={"NO_COLOR": "1"})
     assert code == 0
     assert "测试米" in screen and "测试龙舟数据规范" in screen
+
+
+def test_several_keys_stay_an_array_when_only_one_is_found(runner: CliRunner) -> None:
+    """Asked for several, one found: still one record per key found, in an array."""
+    code, out, err = show(runner, "nope", "WQ1-9", "-F", "gba_id", "-f", "json")
+    assert code == 1 and err.startswith("Error: No standard matches 'nope'.")
+    assert json.loads(out) == [{"gba_id": "WQ 1-9"}]

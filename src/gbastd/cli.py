@@ -959,9 +959,10 @@ def show_command(
     Example: gbastd show WQ1-8
     """
     wanted = _keys_given(keys)
+    single = wanted == keys and len(keys) == 1  # one key: one record, as it always was
     with _user_errors():
         loaded = _load(catalogue_path)
-        if wanted == keys and len(keys) == 1:  # one key: one record, as it always was
+        if single:
             found = [query.lookup(loaded, keys[0])]
             missed: list[str] = []
         else:
@@ -977,7 +978,7 @@ def show_command(
             ]
             if records:
                 _print(*records, page=not no_pager)
-        elif len(found) == 1 and wanted == keys:
+        elif single:
             _emit(options.piped_record(found[0], fields, fmt, today=_today()))
         else:
             _emit(options.piped_records(found, fields, fmt, today=_today()))
