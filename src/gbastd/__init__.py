@@ -131,13 +131,9 @@ def select(
         choices = ", ".join(options.STATUS_CHOICES)
         raise InvalidQuery(f"Unknown status {status!r}. Choose one of: {choices}.")
     for option, number in ((options.BATCH, batch), (options.YEAR, year)):
-        low, high = option.minimum, option.maximum
-        if number is not None and not (
-            isinstance(number, int)
-            and not isinstance(number, bool)
-            and (low is None or number >= low)
-            and (high is None or number <= high)
-        ):
+        whole = isinstance(number, int) and not isinstance(number, bool)
+        if number is not None and not (whole and options.within(option, number)):
+            low = option.minimum
             raise InvalidQuery(f"{option.name} takes a whole number from {low}, not {number!r}.")
     filters = query.Filters(
         domains=(domain,) if isinstance(domain, str) else tuple(domain or ()),

@@ -217,10 +217,7 @@ def _value(option: Option, raw: str) -> Any:
         if not (raw.isascii() and raw.isdigit()):
             return None
         number = int(raw)  # ValueError above 4,300 digits (click's usage error): see answer
-        low, high = option.minimum, option.maximum
-        if (low is not None and number < low) or (high is not None and number > high):
-            return None
-        return number
+        return number if options.within(option, number) else None
     if option.kind == options.PATH:
         return raw or None
     return None

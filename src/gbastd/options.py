@@ -108,6 +108,12 @@ FIELDS_OPTION = Option(
 )
 
 
+def within(option: Option, number: int) -> bool:
+    """Whether ``number`` is within an integer option's bounds."""
+    low, high = option.minimum, option.maximum
+    return (low is None or number >= low) and (high is None or number <= high)
+
+
 def format_option(choices: Sequence[Format], default: Format | None, help_text: str) -> Option:
     """The --format option of a command that offers ``choices`` of the one Format enum; with
     no ``default``, a format not given is None (export: the output file's extension decides)."""
@@ -297,4 +303,4 @@ def piped_record(
         return ROW_WRITERS[Format.TSV](("field", "value"), list(zip(columns, row, strict=True)))
     if fmt is Format.JSON:
         return to_json_object(columns, row)
-    return ROW_WRITERS[fmt](columns, [row])
+    return piped_records([found], fields, fmt, today=today)

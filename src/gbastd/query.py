@@ -430,8 +430,7 @@ def near_misses(catalogue: Catalogue, query: str, limit: int = 5) -> list[str]:
     found = suggest(catalogue.standards, query, limit)
     wanted = text.fold(query)
     for tag, domain in catalogue.domains.items():
-        names = [text.fold(name) for name in (tag, domain.zh, domain.zh_hant, domain.en)]
-        if wanted and difflib.get_close_matches(wanted, names, n=1, cutoff=0.6):
+        if wanted and difflib.get_close_matches(wanted, _names(tag, domain), n=1, cutoff=0.6):
             found.append(tag)
     return found[: limit + len(catalogue.domains)]
 
@@ -487,6 +486,11 @@ def _ranked(
     return scored
 
 
+def _names(tag: str, domain: Domain) -> list[str]:
+    """A domain's tag and labels, folded as search folds a query."""
+    return [text.fold(name) for name in (tag, domain.zh, domain.zh_hant, domain.en)]
+
+
 def _tags_reader(standards: Sequence[Standard]) -> Callable[[int], tuple[str, ...]]:
     """How to read an entry's tags by its position: a catalogue's, without decoding it."""
     if isinstance(standards, Standards):
@@ -503,7 +507,7 @@ def _topics(term: str, domains: Mapping[str, Domain]) -> frozenset[str]:
     script, or, in Chinese, each of its characters is in one label (飲食 names 食品與餐飲)."""
     named = set()
     for tag, domain in domains.items():
-        names = [text.fold(name) for name in (tag, domain.zh, domain.zh_hant, domain.en)]
+        names = _names(tag, domain)
         if any(term in name for name in names) or (
             not term.isascii() and any(all(c in name for c in term) for name in names)
         ):
