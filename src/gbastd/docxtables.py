@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gbastd.errors import SheetError, clause
+from gbastd.i18n import _
 from gbastd.published import Grid, Line
 
 _NAMESPACES = (
@@ -56,32 +57,60 @@ def read_docx(path: Path, data: bytes) -> list[Grid]:
             size = archive.getinfo(part).file_size
             if size > MAX_BODY:
                 raise SheetError(
-                    f"{path}: {part} unpacks to {size / _MIB:,.1f} MiB, more than the "
-                    f"{MAX_BODY / _MIB:g} MiB of any list of standards; it was not read."
+                    _(
+                        "{path}: {part} unpacks to {size} MiB, more than the "
+                        "{limit} MiB of any list of standards; it was not read."
+                    ).format(
+                        path=path,
+                        part=part,
+                        size=f"{size / _MIB:,.1f}",
+                        limit=f"{MAX_BODY / _MIB:g}",
+                    )
                 )
             xml = archive.read(part)
     except KeyError:
-        raise SheetError(f"{path} is a zip archive without a Word document in it.") from None
+        raise SheetError(
+            _("{path} is a zip archive without a Word document in it.").format(path=path)
+        ) from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-        raise SheetError(f"{path} cannot be read as DOCX ({clause(error)}).") from None
+        raise SheetError(
+            _("{path} cannot be read as DOCX ({reason}).").format(path=path, reason=clause(error))
+        ) from None
     head = xml[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise SheetError(f"{path}: {part} declares a document type, which no Word document has.")
+        raise SheetError(
+            _("{path}: {part} declares a document type, which no Word document has.").format(
+                path=path, part=part
+            )
+        )
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as error:
-        raise SheetError(f"{path}: {part} is damaged ({clause(error)}).") from None
+        raise SheetError(
+            _("{path}: {part} is damaged ({reason}).").format(
+                path=path, part=part, reason=clause(error)
+            )
+        ) from None
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
     if namespace not in _NAMESPACES:
-        raise SheetError(f"{path}: {part} is not a Word document's body.")
+        raise SheetError(
+            _("{path}: {part} is not a Word document's body.").format(path=path, part=part)
+        )
     w = f"{{{namespace}}}"
     try:
         return [
-            Grid(list(_rows(table, w, number)), printed=True, name=f"table {number}")
+            Grid(list(_rows(table, w, number)), printed=True, name=_table_name(number))
             for number, table in enumerate(_tables(root, f"{w}tbl"), start=1)
         ]
     except RecursionError:  # content controls nested thousands deep
-        raise SheetError(f"{path}: {part} nests its content too deep to read.") from None
+        raise SheetError(
+            _("{path}: {part} nests its content too deep to read.").format(path=path, part=part)
+        ) from None
+
+
+def _table_name(number: int) -> str:
+    """How a message names the document's table ``number``."""
+    return _("table {number}").format(number=number)
 
 
 def _document_part(archive: zipfile.ZipFile) -> str:
@@ -138,6 +167,7 @@ def _value(element: ElementTree.Element | None, w: str, default: str = "") -> st
 
 def _rows(table: ElementTree.Element, w: str, number: int) -> Iterator[Line]:
     above: list[str] = []  # the previous row's text by grid column, for vertical merges
+    place = _table_name(number)
     for index, row in enumerate(_children(table, "tr"), start=1):
         properties = row.find(f"{w}trPr")
         before = _count(properties, w, "gridBefore")
@@ -155,7 +185,7 @@ def _rows(table: ElementTree.Element, w: str, number: int) -> Iterator[Line]:
             cells.extend([""] * (span - 1))
         cells.extend([""] * _count(properties, w, "gridAfter"))
         above = cells
-        yield Line(index, cells, place=f"table {number}")
+        yield Line(index, cells, place=place)
 
 
 def _count(properties: ElementTree.Element | None, w: str, name: str) -> int:

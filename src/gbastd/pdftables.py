@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from gbastd.errors import SheetError, clause
-from gbastd.published import Grid, Line, counted
+from gbastd.i18n import _, ngettext
+from gbastd.published import Grid, Line
 
 _MIB = 1024 * 1024
 MAX_PAGES = 2_000
@@ -59,11 +60,15 @@ def read_pdf(path: Path, data: bytes) -> PdfTables:
         import pdfplumber
     except ImportError:
         raise SheetError(
-            f"{path} is a PDF, and reading one needs pdfplumber: {INSTALL_HINT}."
+            _("{path} is a PDF, and reading one needs pdfplumber: {command}.").format(
+                path=path, command=INSTALL_HINT
+            )
         ) from None
     if b"%%EOF" not in data[-2048:]:
         raise SheetError(
-            f"{path} is cut short (a PDF ends with %%EOF): download it again, completely."
+            _("{path} is cut short (a PDF ends with %%EOF): download it again, completely.").format(
+                path=path
+            )
         )
     _check_inflation(path, data)
     quiet = logging.getLogger("pdfminer")
@@ -97,11 +102,15 @@ def _tables(path: Path, document: Any) -> PdfTables:
     try:
         pages = document.pages
     except Exception as error:
-        raise SheetError(f"{path}: the PDF is damaged ({clause(error)}).") from None
+        raise SheetError(
+            _("{path}: the PDF is damaged ({reason}).").format(path=path, reason=clause(error))
+        ) from None
     if len(pages) > MAX_PAGES:
         raise SheetError(
-            f"{path} has {len(pages):,} pages, more than the {MAX_PAGES:,} any list of "
-            "standards needs; it was not read."
+            _(
+                "{path} has {count} pages, more than the {limit} any list of "
+                "standards needs; it was not read."
+            ).format(path=path, count=f"{len(pages):,}", limit=f"{MAX_PAGES:,}")
         )
     text_pages = 0
     for page in pages:
@@ -109,9 +118,11 @@ def _tables(path: Path, document: Any) -> PdfTables:
             chars = page.chars
             if any(_CID in char["text"] for char in chars):
                 raise SheetError(
-                    f"{path}, page {page.page_number}: its characters carry no Unicode "
-                    "mapping (pdfminer reads them as (cid:…)), so their text cannot be "
-                    "known; ask for the list as XLSX or DOCX, or a PDF with text."
+                    _(
+                        "{path}, page {page}: its characters carry no Unicode "
+                        "mapping (pdfminer reads them as (cid:…)), so their text cannot be "
+                        "known; ask for the list as XLSX or DOCX, or a PDF with text."
+                    ).format(path=path, page=page.page_number)
                 )
             text_pages += any(not char["text"].isspace() for char in chars)
             for table in page.find_tables():
@@ -120,22 +131,31 @@ def _tables(path: Path, document: Any) -> PdfTables:
             raise
         except Exception as error:  # pdfminer and pdfplumber raise many kinds
             raise SheetError(
-                f"{path}, page {page.page_number}: the PDF is damaged ({clause(error)})."
+                _("{path}, page {page}: the PDF is damaged ({reason}).").format(
+                    path=path, page=page.page_number, reason=clause(error)
+                )
             ) from None
         finally:
             page.close()  # frees the page's parsed objects: memory stays one page's
     if not text_pages:
-        images = (
-            "its page is an image" if len(pages) == 1 else f"its {len(pages):,} pages are images"
-        )
         raise SheetError(
-            f"{path} has no text layer: {images} (a scan), which gbastd does not read; ask for "
-            "the list as XLSX or DOCX, or a PDF with text."
+            ngettext(
+                "{path} has no text layer: its page is an image (a scan), which gbastd does not "
+                "read; ask for the list as XLSX or DOCX, or a PDF with text.",
+                "{path} has no text layer: its {count} pages are images (a scan), which gbastd "
+                "does not read; ask for the list as XLSX or DOCX, or a PDF with text.",
+                len(pages),
+            ).format(path=path, count=f"{len(pages):,}")
         )
     if not grids:
         raise SheetError(
-            f"{path} has text but no ruled table on its {counted(len(pages), 'page')}; gbastd "
-            "reads a list printed as a table with ruled lines."
+            ngettext(
+                "{path} has text but no ruled table on its {count} page; gbastd "
+                "reads a list printed as a table with ruled lines.",
+                "{path} has text but no ruled table on its {count} pages; gbastd "
+                "reads a list printed as a table with ruled lines.",
+                len(pages),
+            ).format(path=path, count=f"{len(pages):,}")
         )
     return PdfTables(grids, len(pages), len(pages) - text_pages)
 
@@ -146,12 +166,20 @@ def _unopened(path: Path, error: Exception) -> SheetError:
     cause = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
     if isinstance(cause, PDFPasswordIncorrect):
         return SheetError(
-            f"{path} is encrypted with a password; save it without one (or ask for an "
-            "unprotected copy) and import that."
+            _(
+                "{path} is encrypted with a password; save it without one (or ask for an "
+                "unprotected copy) and import that."
+            ).format(path=path)
         )
     if isinstance(cause, PDFEncryptionError):
-        return SheetError(f"{path} is encrypted in a way that cannot be read ({clause(cause)}).")
-    return SheetError(f"{path} cannot be read as PDF ({clause(cause)}).")
+        return SheetError(
+            _("{path} is encrypted in a way that cannot be read ({reason}).").format(
+                path=path, reason=clause(cause)
+            )
+        )
+    return SheetError(
+        _("{path} cannot be read as PDF ({reason}).").format(path=path, reason=clause(cause))
+    )
 
 
 def _grid(table: Any, page: int) -> Grid:
@@ -159,13 +187,14 @@ def _grid(table: Any, page: int) -> Grid:
     rows: Sequence[Any] = table.rows
     texts: list[list[str | None]] = table.extract()
     lines = []
+    place = _("page {number}").format(number=page)
     for index, cells in enumerate(texts):
         filled = [
             value if value is not None else _covering(rows, texts, index, column)
             for column, value in enumerate(cells)
         ]
-        lines.append(Line(index + 1, filled, place=f"page {page}"))
-    return Grid(lines, printed=True, name=f"page {page}")
+        lines.append(Line(index + 1, filled, place=place))
+    return Grid(lines, printed=True, name=place)
 
 
 def _covering(rows: Sequence[Any], texts: list[list[str | None]], index: int, column: int) -> str:
@@ -197,8 +226,10 @@ def _check_inflation(path: Path, data: bytes) -> None:
                 pending = inflater.unconsumed_tail
                 if budget < 0:
                     raise SheetError(
-                        f"{path} inflates to more than {MAX_INFLATED // _MIB} MiB, far beyond "
-                        "any list of standards; it was not read."
+                        _(
+                            "{path} inflates to more than {limit} MiB, far beyond "
+                            "any list of standards; it was not read."
+                        ).format(path=path, limit=MAX_INFLATED // _MIB)
                     )
         except zlib.error:
             continue  # not a deflated stream (or a damaged one: pdfminer will say)

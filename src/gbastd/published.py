@@ -28,6 +28,7 @@ from typing import NamedTuple
 from gbastd import text
 from gbastd.errors import SheetError
 from gbastd.fields import ENTRY_FIELDS, ROW_NUMBER_HEADER
+from gbastd.i18n import _, ngettext
 
 _QUOTES = str.maketrans(dict.fromkeys("\"'“”‘’「」『』《》〈〉", ""))
 
@@ -75,7 +76,9 @@ class Line(NamedTuple):
 
     def where(self) -> str:
         """The row's place, as errors name it: ``row 5`` or ``page 2, row 5``."""
-        return f"row {self.number}" if self.place is None else f"{self.place}, row {self.number}"
+        if self.place is None:
+            return _("row {number}").format(number=self.number)
+        return _("{place}, row {number}").format(place=self.place, number=self.number)
 
 
 class Grid(NamedTuple):
@@ -105,14 +108,34 @@ class Assembly:
     def counts(self) -> str:
         """What was dropped, merged and skipped, as a clause, or '' when nothing was."""
         parts = []
-        for count, singular, plural in (
-            (self.repeated_headers, "repeated header dropped", "repeated headers dropped"),
-            (self.continued, "continued row merged", "continued rows merged"),
-            (self.notes, "note row skipped", "note rows skipped"),
-            (self.above, "row before the header skipped", "rows before the header skipped"),
-        ):
-            if count:
-                parts.append(f"{count:,} {singular if count == 1 else plural}")
+        if self.repeated_headers:
+            parts.append(
+                ngettext(
+                    "{count} repeated header dropped",
+                    "{count} repeated headers dropped",
+                    self.repeated_headers,
+                ).format(count=f"{self.repeated_headers:,}")
+            )
+        if self.continued:
+            parts.append(
+                ngettext(
+                    "{count} continued row merged", "{count} continued rows merged", self.continued
+                ).format(count=f"{self.continued:,}")
+            )
+        if self.notes:
+            parts.append(
+                ngettext(
+                    "{count} note row skipped", "{count} note rows skipped", self.notes
+                ).format(count=f"{self.notes:,}")
+            )
+        if self.above:
+            parts.append(
+                ngettext(
+                    "{count} row before the header skipped",
+                    "{count} rows before the header skipped",
+                    self.above,
+                ).format(count=f"{self.above:,}")
+            )
         return ", ".join(parts)
 
 
@@ -243,8 +266,13 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
                         assembly.notes += 1
                         continue
                     raise SheetError(
-                        f"{path}, {line.where()}: a table of {counted(len(cells), 'column')} "
-                        f"follows the list's {width}; it was not read."
+                        ngettext(
+                            "{path}, {row}: a table of {count} column follows the list's "
+                            "{width}; it was not read.",
+                            "{path}, {row}: a table of {count} columns follows the list's "
+                            "{width}; it was not read.",
+                            len(cells),
+                        ).format(path=path, row=line.where(), count=f"{len(cells):,}", width=width)
                     )
                 in_list = True
                 assembly.tables += 1
@@ -283,11 +311,17 @@ def assemble(path: object, grids: Iterable[Grid], assembly: Assembly) -> Iterato
     if header is None:
         if known:
             spec = next(field for field in ENTRY_FIELDS if field.name == _TITLE)
-            raise SheetError(f"{path}: no {spec.official} column ({spec.name}).")
+            raise SheetError(
+                _("{path}: no {header} column ({field}).").format(
+                    path=path, header=spec.official, field=spec.name
+                )
+            )
         raise _no_header(path, openings)
     if assembly.rows == 0:
         raise SheetError(
-            f"{path}: no rows under the list's header ({header.where()}); nothing to import."
+            _("{path}: no rows under the list's header ({row}); nothing to import.").format(
+                path=path, row=header.where()
+            )
         )
 
 
@@ -295,11 +329,6 @@ def _is_note(cells: list[str]) -> bool:
     """Whether a row holds one text and nothing else, and that text is not a row's number."""
     texts = [cell.strip() for cell in cells if cell.strip()]
     return len(texts) == 1 and not texts[0].isdigit()
-
-
-def counted(number: int, noun: str) -> str:
-    """A number of things, as messages say it: ``1 page``, ``2,001 pages``."""
-    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _only(cells: list[str], column: int) -> bool:
@@ -324,9 +353,21 @@ def _finished(line: Line, printed: bool) -> Line:
 def _no_header(path: object, openings: list[str]) -> SheetError:
     wanted = ", ".join(OFFICIAL_HEADERS)
     if not openings:
-        return SheetError(f"{path}: no table was found in it; a list has the header {wanted}.")
+        return SheetError(
+            _("{path}: no table was found in it; a list has the header {header}.").format(
+                path=path, header=wanted
+            )
+        )
     shown = "; ".join(f"'{opening}'" for opening in dict.fromkeys(openings[:5]))
-    more = f" (and {len(openings) - 5} more)" if len(openings) > 5 else ""
+    if len(openings) > 5:
+        message = _(
+            "{path}: no table has the official header ({header}); the tables begin with "
+            "{openings} (and {more} more)."
+        )
+    else:
+        message = _(
+            "{path}: no table has the official header ({header}); the tables begin with {openings}."
+        )
     return SheetError(
-        f"{path}: no table has the official header ({wanted}); the tables begin with {shown}{more}."
+        message.format(path=path, header=wanted, openings=shown, more=len(openings) - 5)
     )

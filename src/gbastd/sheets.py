@@ -41,6 +41,7 @@ from gbastd.docxtables import read_docx
 from gbastd.edit import parse_value
 from gbastd.errors import GbastdError, SheetError, clause
 from gbastd.fields import ENTRY_FIELDS, FIELDS
+from gbastd.i18n import N_, _, ngettext
 from gbastd.published import (
     COLUMNS,
     OFFICIAL_HEADERS,
@@ -48,7 +49,6 @@ from gbastd.published import (
     Grid,
     Line,
     assemble,
-    counted,
 )
 from gbastd.published import fold_header as fold_header
 
@@ -102,13 +102,19 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
     """
     data = _read(path)
     if not data.strip():  # a download that failed, or a file saved before anything was in it
-        raise SheetError(f"{path} is empty; there is no list in it to import.")
+        raise SheetError(_("{path} is empty; there is no list in it to import.").format(path=path))
     kind, archive = _kind(path, data)
     if sheet is not None and kind != "XLSX":
-        raise SheetError(f"{path} is {_ARTICLE[kind]}; --sheet chooses a sheet of an XLSX file.")
+        raise SheetError(
+            _("{path} is {kind}; --sheet chooses a sheet of an XLSX file.").format(
+                path=path, kind=_(_ARTICLE[kind])
+            )
+        )
     if encoding is not None and kind in _BINARY:
         raise SheetError(
-            f"{path} is {_ARTICLE[kind]}; --encoding names the encoding of a CSV or TSV file."
+            _("{path} is {kind}; --encoding names the encoding of a CSV or TSV file.").format(
+                path=path, kind=_(_ARTICLE[kind])
+            )
         )
     assembly = Assembly()
     if kind == "PDF":
@@ -116,9 +122,15 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
 
         tables = read_pdf(path, data)
         grids: Iterable[Grid] = tables.grids
-        what = f"PDF, {counted(tables.pages, 'page')}"
+        pages = ngettext("{count} page", "{count} pages", tables.pages).format(
+            count=f"{tables.pages:,}"
+        )
         if tables.without_text:  # a scanned page among text ones: say so, it was not read
-            what += f" ({tables.without_text:,} without text, not read)"
+            what = _("PDF, {pages} ({count} without text, not read)").format(
+                pages=pages, count=f"{tables.without_text:,}"
+            )
+        else:
+            what = _("PDF, {pages}").format(pages=pages)
     elif kind == "DOCX":
         grids = read_docx(path, data)
         what = "DOCX"
@@ -134,12 +146,21 @@ def read_list(path: Path, *, encoding: str | None = None, sheet: str | None = No
         warnings.simplefilter("ignore")
         rows = _parsed(path, assemble(path, grids, assembly))
     if kind == "XLSX":
-        what += f", sheet '{chosen[-1]}'"
+        what = _("XLSX, sheet '{name}'").format(name=chosen[-1])
     elif kind in ("PDF", "DOCX"):
-        what += f", {counted(assembly.tables, 'table')}"
+        what = _("{what}, {tables}").format(
+            what=what,
+            tables=ngettext("{count} table", "{count} tables", assembly.tables).format(
+                count=f"{assembly.tables:,}"
+            ),
+        )
     counts = assembly.counts()
-    summary = f"Read {path.name}: {what}, {counted(len(rows), 'row')}"
-    return Reading(rows, summary + (f" ({counts})." if counts else "."))
+    read = ngettext("{count} row", "{count} rows", len(rows)).format(count=f"{len(rows):,}")
+    if counts:
+        summary = _("Read {file}: {what}, {rows} ({counts}).")
+    else:
+        summary = _("Read {file}: {what}, {rows}.")
+    return Reading(rows, summary.format(file=path.name, what=what, rows=read, counts=counts))
 
 
 def _parsed(path: Path, lines: Iterator[Line]) -> list[dict[str, Any]]:
@@ -160,7 +181,9 @@ def _parsed(path: Path, lines: Iterator[Line]) -> list[dict[str, Any]]:
                 value = parse_value(field, cell)
             except GbastdError as error:
                 raise SheetError(
-                    f"{path}, {line.where()}, column {column} ({field}): {error}"
+                    _("{path}, {row}, column {column} ({field}): {error}").format(
+                        path=path, row=line.where(), column=column, field=field, error=error
+                    )
                 ) from None
             if value not in (None, ()):
                 row[field] = value
@@ -171,7 +194,12 @@ def _parsed(path: Path, lines: Iterator[Line]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- what a file is
 
 _BINARY = frozenset({"PDF", "DOCX", "XLSX"})
-_ARTICLE = {"PDF": "a PDF", "DOCX": "a DOCX document", "XLSX": "an XLSX workbook", "text": "text"}
+_ARTICLE = {
+    "PDF": N_("a PDF"),
+    "DOCX": N_("a DOCX document"),
+    "XLSX": N_("an XLSX workbook"),
+    "text": N_("text"),
+}
 _PDF = re.compile(rb"%PDF-[0-9]")  # a PDF's header; readers accept it within the first 1024 bytes
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = (
@@ -195,29 +223,37 @@ def _kind(path: Path, data: bytes) -> tuple[str, _Archive | None]:
     ):
         return "PDF", None
     if data.startswith(_OLE2):
-        raise SheetError(f"{path} {_legacy(path, data)}")
+        raise SheetError(_legacy(path, data))
     for magic, name in _IMAGES:
         if data.startswith(magic):
             raise SheetError(
-                f"{path} is a {name} image, not a list gbastd can read; ask for the list as "
-                "XLSX or DOCX, or a PDF with text."
+                _(
+                    "{path} is a {kind} image, not a list gbastd can read; ask for the list as "
+                    "XLSX or DOCX, or a PDF with text."
+                ).format(path=path, kind=name)
             )
     if data.startswith(b"{\\rtf"):
-        raise SheetError(f"{path} is an RTF document; save it as DOCX and import that.")
+        raise SheetError(
+            _("{path} is an RTF document; save it as DOCX and import that.").format(path=path)
+        )
     return "text", None
 
 
 def _legacy(path: Path, data: bytes) -> str:
-    """How to describe an OLE2 compound file (its stream names are UTF-16 in its directory)."""
+    """Why an OLE2 compound file is refused (its stream names are UTF-16 in its directory)."""
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return (
-            "is an Office file protected with a password; save it without one (as XLSX or "
-            "DOCX) and import that."
-        )
+        return _(
+            "{path} is an Office file protected with a password; save it without one (as XLSX "
+            "or DOCX) and import that."
+        ).format(path=path)
     word = "WordDocument".encode("utf-16-le") in data or path.suffix.lower() == ".doc"
     if word:
-        return "is a Word 97-2003 document (.doc); save it as DOCX and import that."
-    return "is an Excel 97-2003 workbook (.xls); save it as XLSX and import that."
+        return _(
+            "{path} is a Word 97-2003 document (.doc); save it as DOCX and import that."
+        ).format(path=path)
+    return _("{path} is an Excel 97-2003 workbook (.xls); save it as XLSX and import that.").format(
+        path=path
+    )
 
 
 def _archive_kind(path: Path, names: frozenset[str]) -> str:
@@ -228,10 +264,14 @@ def _archive_kind(path: Path, names: frozenset[str]) -> str:
         return "XLSX"
     if "mimetype" in names or "content.xml" in names:
         raise SheetError(
-            f"{path} is an OpenDocument file (.ods or .odt); save it as XLSX or DOCX and "
-            "import that."
+            _(
+                "{path} is an OpenDocument file (.ods or .odt); save it as XLSX or DOCX and "
+                "import that."
+            ).format(path=path)
         )
-    raise SheetError(f"{path} is a zip archive holding neither an XLSX workbook nor a DOCX.")
+    raise SheetError(
+        _("{path} is a zip archive holding neither an XLSX workbook nor a DOCX.").format(path=path)
+    )
 
 
 def _check_placed(path: Path, line: Line, fields: list[str | None]) -> None:
@@ -240,18 +280,27 @@ def _check_placed(path: Path, line: Line, fields: list[str | None]) -> None:
     cells = line.cells
     for column, reason in sorted(line.refused.items()):
         if column > len(fields) or fields[column - 1] is not None:  # 序号 is ignored anyway
-            raise SheetError(f"{path}, {line.where()}, column {column}: {reason}")
+            raise SheetError(
+                _("{path}, {row}, column {column}: {reason}").format(
+                    path=path, row=line.where(), column=column, reason=reason
+                )
+            )
     for column, (field, cell) in enumerate(zip(fields, cells, strict=False), start=1):
         if field == _UNNAMED and cell.strip():
             raise SheetError(
-                f"{path}, {line.where()}, column {column}: a value under a column with no "
-                "header; name the column or empty it."
+                _(
+                    "{path}, {row}, column {column}: a value under a column with no "
+                    "header; name the column or empty it."
+                ).format(path=path, row=line.where(), column=column)
             )
     for column in range(len(fields) + 1, len(cells) + 1):
         if cells[column - 1].strip():
             raise SheetError(
-                f"{path}, {line.where()}, column {column}: a value beyond the header's "
-                f"{len(fields)} columns."
+                ngettext(
+                    "{path}, {row}, column {column}: a value beyond the header's {count} column.",
+                    "{path}, {row}, column {column}: a value beyond the header's {count} columns.",
+                    len(fields),
+                ).format(path=path, row=line.where(), column=column, count=len(fields))
             )
 
 
@@ -267,22 +316,43 @@ def _fields(path: Path, line: Line) -> list[str | None]:
             continue
         if folded not in COLUMNS:
             raise SheetError(
-                f"{path}: unknown column {name!r}. Understood: the official list's columns "
-                f"({', '.join(OFFICIAL_HEADERS)}) or gbastd's ({', '.join(FIELDS)})."
+                _(
+                    "{path}: unknown column {name}. Understood: the official list's columns "
+                    "({official}) or gbastd's ({fields})."
+                ).format(
+                    path=path,
+                    name=repr(name),
+                    official=", ".join(OFFICIAL_HEADERS),
+                    fields=", ".join(FIELDS),
+                )
             )
         field = COLUMNS[folded]
         if field is not None and field in seen:
             earlier = seen[field]
             raise SheetError(
-                f"{path}, {line.where()}: columns {earlier} ({header[earlier - 1]!r}) and {column} "
-                f"({name!r}) both give {field}; keep one of them."
+                _(
+                    "{path}, {row}: columns {earlier} ({earlier_name}) and {column} ({name}) "
+                    "both give {field}; keep one of them."
+                ).format(
+                    path=path,
+                    row=line.where(),
+                    earlier=earlier,
+                    earlier_name=repr(header[earlier - 1]),
+                    column=column,
+                    name=repr(name),
+                    field=field,
+                )
             )
         if field is not None:
             seen[field] = column
         fields.append(field)
     for needed in _COLUMNS_NEEDED:  # a published list always has them
         if needed.name not in fields:
-            raise SheetError(f"{path}: no {needed.official} column ({needed.name}).")
+            raise SheetError(
+                _("{path}: no {header} column ({field}).").format(
+                    path=path, header=needed.official, field=needed.name
+                )
+            )
     return fields
 
 
@@ -299,7 +369,11 @@ def _read(path: Path) -> bytes:
                 raise _too_large(path)
             data = file.read(MAX_BYTES + 1)
     except OSError as error:
-        raise SheetError(f"{path}: cannot be read ({error.strerror or error}).") from None
+        raise SheetError(
+            _("{path}: cannot be read ({reason}).").format(
+                path=path, reason=error.strerror or error
+            )
+        ) from None
     if len(data) > MAX_BYTES:
         raise _too_large(path)
     return data
@@ -307,14 +381,18 @@ def _read(path: Path) -> bytes:
 
 def _too_large(path: Path) -> SheetError:
     return SheetError(
-        f"{path} is larger than {MAX_BYTES // _MIB} MiB, far beyond any list of standards."
+        _("{path} is larger than {size} MiB, far beyond any list of standards.").format(
+            path=path, size=MAX_BYTES // _MIB
+        )
     )
 
 
 def _check_size(path: Path, number: int, width: int) -> None:
     if number > MAX_ROWS:
         raise SheetError(
-            f"{path} has more than {MAX_ROWS:,} rows, far beyond any list of standards."
+            _("{path} has more than {count} rows, far beyond any list of standards.").format(
+                path=path, count=f"{MAX_ROWS:,}"
+            )
         )
     if width > MAX_COLUMNS:
         raise _too_wide(path, number)
@@ -322,7 +400,9 @@ def _check_size(path: Path, number: int, width: int) -> None:
 
 def _too_wide(path: Path, number: int) -> SheetError:
     return SheetError(
-        f"{path}, row {number}: more than {MAX_COLUMNS} columns, far beyond any list of standards."
+        _(
+            "{path}, row {number}: more than {count} columns, far beyond any list of standards."
+        ).format(path=path, number=number, count=MAX_COLUMNS)
     )
 
 
@@ -348,7 +428,9 @@ def _decode_utf16(path: Path, data: bytes) -> str:
         return data.decode("utf-16").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise SheetError(
-            f"{path} starts as UTF-16 text but is not (byte {error.start:,}: {error.reason})."
+            _("{path} starts as UTF-16 text but is not (byte {offset}: {reason}).").format(
+                path=path, offset=f"{error.start:,}", reason=error.reason
+            )
         ) from None
 
 
@@ -359,25 +441,38 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bool, s
             name = codecs.lookup(candidate).name
             decoded = data.decode(candidate)
         except LookupError as error:
-            reason = "not a text encoding" if "text encoding" in str(error) else "unknown"
-            raise SheetError(f"encoding {candidate!r} is {reason}.") from None
+            if "text encoding" in str(error):
+                message = _("encoding {name} is not a text encoding.")
+            else:
+                message = _("encoding {name} is unknown.")
+            raise SheetError(message.format(name=repr(candidate))) from None
         except UnicodeDecodeError as error:
             if encoding is None:
                 continue
             if len(error.object) == len(data):  # a codec may report a part (idna: a label)
-                where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+                where = _("byte {byte} at offset {offset}").format(
+                    byte=f"0x{data[error.start]:02x}", offset=error.start
+                )
             else:
                 where = error.reason
-            raise SheetError(f"{path} is not {encoding} ({where}).") from None
+            raise SheetError(
+                _("{path} is not {encoding} ({where}).").format(
+                    path=path, encoding=encoding, where=where
+                )
+            ) from None
         except Exception as error:  # idna, punycode and others raise errors of their own
             raise SheetError(
-                f"{path} cannot be decoded as {candidate} ({clause(error)})."
+                _("{path} cannot be decoded as {encoding} ({reason}).").format(
+                    path=path, encoding=candidate, reason=clause(error)
+                )
             ) from None
         bom = name in {"utf-8", "utf-8-sig"} and data.startswith(codecs.BOM_UTF8)
         shown = {"utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(name, candidate)
         return decoded.removeprefix("\ufeff"), bom, shown
     raise SheetError(
-        f"{path} is neither UTF-8 nor GB18030/GBK text; name its encoding with --encoding."
+        _(
+            "{path} is neither UTF-8 nor GB18030/GBK text; name its encoding with --encoding."
+        ).format(path=path)
     )
 
 
@@ -403,8 +498,10 @@ def _cell_limit() -> int:
 
 def _long_cell(path: Path, number: int) -> SheetError:
     return SheetError(
-        f"{path}, row {number}: a cell longer than {_cell_limit():,} characters, far beyond "
-        "any title or note."
+        _(
+            "{path}, row {number}: a cell longer than {count} characters, far beyond "
+            "any title or note."
+        ).format(path=path, number=number, count=f"{_cell_limit():,}")
     )
 
 
@@ -432,9 +529,16 @@ def _csv_rows(path: Path, decoded: str, *, excel: bool, delimiter: str = ",") ->
             taken += len(line)
             if taken > budget:
                 raise SheetError(
-                    f"{path}, row {number + 1}: longer than {budget:,} characters ("
-                    f"{MAX_COLUMNS} cells of at most {_cell_limit():,}), far beyond any list "
-                    "of standards."
+                    _(
+                        "{path}, row {number}: longer than {budget} characters ({cells} cells "
+                        "of at most {limit}), far beyond any list of standards."
+                    ).format(
+                        path=path,
+                        number=number + 1,
+                        budget=f"{budget:,}",
+                        cells=MAX_COLUMNS,
+                        limit=f"{_cell_limit():,}",
+                    )
                 )
             yield line
 
@@ -446,7 +550,11 @@ def _csv_rows(path: Path, decoded: str, *, excel: bool, delimiter: str = ",") ->
     except csv.Error as error:
         if "field limit" in str(error):
             raise _long_cell(path, number + 1) from None
-        raise SheetError(f"{path}, row {number + 1}: not readable as CSV ({error}).") from None
+        raise SheetError(
+            _("{path}, row {number}: not readable as CSV ({reason}).").format(
+                path=path, number=number + 1, reason=error
+            )
+        ) from None
 
 
 def _unguard(cell: str) -> str:
@@ -483,9 +591,11 @@ def _tsv_unescape(path: Path, number: int, column: int, cell: str) -> str:
         if len(code) > 1 and not 0xD800 <= int(code[1:], 16) <= 0xDFFF:
             return chr(int(code[1:], 16))
         raise SheetError(
-            f"{path}, row {number}, column {column}: {match[0]!r} is not a TSV escape (a "
-            "backslash is written \\\\, a tab, newline, CR or control character \\t, \\n, "
-            "\\r or \\xHH)."
+            _(
+                "{path}, row {number}, column {column}: {escape} is not a TSV escape (a "
+                "backslash is written \\\\, a tab, newline, CR or control character \\t, \\n, "
+                "\\r or \\xHH)."
+            ).format(path=path, number=number, column=column, escape=repr(match[0]))
         )
 
     return _TSV_ESCAPE.sub(one, cell)
@@ -561,12 +671,12 @@ def _xlsx_grids(
         import openpyxl
     except ImportError:
         raise SheetError(
-            "reading XLSX needs openpyxl: pip install 'gbastd[xlsx]' (or save the sheet as CSV)."
+            _("reading XLSX needs openpyxl: pip install 'gbastd[xlsx]' (or save the sheet as CSV).")
         ) from None
     values = _book(openpyxl, path, data, data_only=True)
     kinds = _book(openpyxl, path, data, data_only=False) if archive.formulas else None
     if not values.worksheets:
-        raise SheetError(f"{path} has no worksheet.")
+        raise SheetError(_("{path} has no worksheet.").format(path=path))
     # A workbook gbastd did not write (its export has these two sheets) holds a cell "'=1+1"
     # only when a spreadsheet program opened an `export --excel` CSV, where that ' guarded a
     # formula, and saved it: such a cell loses exactly that ' (a ' typed into a spreadsheet
@@ -583,7 +693,7 @@ def _xlsx_grids(
         member = str(getattr(worksheet, "_worksheet_path", "")).lstrip("/")
         merges = sorted(archive.merges.get(member, ()), key=lambda merge: merge[1])
         lines = _xlsx_lines(path, worksheet, formulas, archive.errors, merges, guarded)
-        yield Grid(lines, name=f"sheet '{worksheet.title}'")
+        yield Grid(lines, name=_("sheet '{name}'").format(name=worksheet.title))
         if assembly.header is not None:
             return
 
@@ -598,7 +708,11 @@ def _sheet_position(path: Path, worksheets: list[Any], wanted: str) -> int:
     if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(titles):
         return int(wanted) - 1
     listed = ", ".join(f"{n} {title!r}" for n, title in enumerate(titles, start=1))
-    raise SheetError(f"{path} has no sheet {wanted!r}; its sheets are {listed}.")
+    raise SheetError(
+        _("{path} has no sheet {name}; its sheets are {sheets}.").format(
+            path=path, name=repr(wanted), sheets=listed
+        )
+    )
 
 
 def _xlsx_lines(
@@ -646,7 +760,9 @@ def _xlsx_lines(
         raise
     except Exception as error:  # openpyxl, zipfile, zlib and the XML parser all raise
         raise SheetError(
-            f"{path}, row {number + 1}: the workbook is damaged ({clause(error)})."
+            _("{path}, row {number}: the workbook is damaged ({reason}).").format(
+                path=path, number=number + 1, reason=clause(error)
+            )
         ) from None
 
 
@@ -656,12 +772,12 @@ def _refused(cells: Any, kinds: Any) -> dict[int, str]:
     refused: dict[int, str] = {}
     for column, cell in enumerate(cells, start=1):
         if cell.data_type == "e":
-            refused[column] = (
-                f"the error {cell.value} where a value should be; correct it in the workbook."
-            )
+            refused[column] = _(
+                "the error {value} where a value should be; correct it in the workbook."
+            ).format(value=cell.value)
     for column, (cell, kind) in enumerate(zip(cells, kinds, strict=False), start=1):
         if kind.data_type == "f" and cell.value is None and cell.data_type != "str":
-            refused[column] = (
+            refused[column] = _(
                 "a formula whose value was never calculated; open the workbook in Excel, "
                 "save it, and import it again."
             )
@@ -675,20 +791,36 @@ def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except _DAMAGED as error:
-        raise SheetError(f"{path} cannot be read as {label} ({clause(error)}).") from None
+        raise SheetError(
+            _("{path} cannot be read as {kind} ({reason}).").format(
+                path=path, kind=label, reason=clause(error)
+            )
+        ) from None
     unpacked = sum(member.file_size for member in members)
     if unpacked > MAX_UNPACKED:
         raise SheetError(
-            f"{path} unpacks to {unpacked // _MIB:,} MiB, more than the {MAX_UNPACKED // _MIB} "
-            "MiB any list of standards needs; it was not read."
+            _(
+                "{path} unpacks to {size} MiB, more than the {limit} "
+                "MiB any list of standards needs; it was not read."
+            ).format(path=path, size=f"{unpacked // _MIB:,}", limit=MAX_UNPACKED // _MIB)
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+            if label == "DOCX":
+                message = _(
+                    "{path}: {member} expands {ratio} times, more than the "
+                    "{limit} times of any real document; it was not read."
+                )
+            else:
+                message = _(
+                    "{path}: {member} expands {ratio} times, more than the "
+                    "{limit} times of any real sheet; it was not read."
+                )
             raise SheetError(
-                f"{path}: {member.filename} expands {ratio:,.0f} times, more than the "
-                f"{MAX_RATIO} times of any real {'document' if label == 'DOCX' else 'sheet'}; "
-                "it was not read."
+                message.format(
+                    path=path, member=member.filename, ratio=f"{ratio:,.0f}", limit=MAX_RATIO
+                )
             )
     formulas = errors = False
     merges: dict[str, set[tuple[int, int, int]]] = {}
@@ -706,7 +838,11 @@ def _checked_archive(path: Path, data: bytes, label: str) -> _Archive:
                         _add_merge(merges, member.filename, found)
                     tail = chunk[-256:]
         except _DAMAGED as error:
-            raise SheetError(f"{path}: {member.filename} is damaged ({clause(error)}).") from None
+            raise SheetError(
+                _("{path}: {member} is damaged ({reason}).").format(
+                    path=path, member=member.filename, reason=clause(error)
+                )
+            ) from None
     names = frozenset(member.filename for member in members)
     return _Archive(names, formulas, errors, merges)
 
@@ -730,7 +866,9 @@ def _book(openpyxl: Any, path: Path, data: bytes, *, data_only: bool) -> Any:
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file
-        raise SheetError(f"{path} cannot be read as XLSX ({clause(error)}).") from None
+        raise SheetError(
+            _("{path} cannot be read as XLSX ({reason}).").format(path=path, reason=clause(error))
+        ) from None
 
 
 def _cell_text(value: object) -> str:
