@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from gbastd.i18n import _, ngettext
+
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
     from typing import NamedTuple
@@ -45,10 +47,8 @@ class Problem(NamedTuple):
                 where += f":{self.column}"
         parts = [where]
         if self.position is not None:
-            label = f"standard #{self.position}"
-            if self.entry:
-                label += f" ({self.entry})"
-            parts.append(label)
+            label = _("standard #{position} ({entry})") if self.entry else _("standard #{position}")
+            parts.append(label.format(position=self.position, entry=self.entry))
         if self.field:
             parts.append(self.field)
         return ": ".join([*parts, self.message])
@@ -71,8 +71,12 @@ class CatalogueInvalid(CatalogueError):
 
     def __init__(self, path: str, problems: Sequence[Problem]) -> None:
         count = len(problems)
-        noun = "problem" if count == 1 else "problems"
-        CatalogueError.__init__(self, path, f"not a valid catalogue ({count} {noun})")
+        message = ngettext(
+            "not a valid catalogue ({count} problem)",
+            "not a valid catalogue ({count} problems)",
+            count,
+        ).format(count=count)
+        CatalogueError.__init__(self, path, message)
         self.problems = tuple(problems)
 
     def lines(self) -> list[str]:
@@ -88,11 +92,14 @@ class StandardNotFound(GbastdError, LookupError):
     """No entry matches a key; ``suggestions`` holds the closest keys."""
 
     def __init__(self, key: str, suggestions: Sequence[str] = ()) -> None:
-        message = f"No standard matches {key!r}."
         if suggestions:
-            message += " Did you mean: " + ", ".join(suggestions) + "?"
+            message = _("No standard matches {key}. Did you mean: {suggestions}?").format(
+                key=repr(key), suggestions=", ".join(suggestions)
+            )
         else:
-            message += f" Try: gbastd search {key!r}"
+            message = _("No standard matches {key}. Try: {command}").format(
+                key=repr(key), command=f"gbastd search {key!r}"
+            )
         super().__init__(message)
         self.key = key
         self.suggestions = tuple(suggestions)
@@ -102,9 +109,13 @@ class AmbiguousKey(GbastdError, LookupError):
     """A key matches more than one entry; ``matches`` names them all."""
 
     def __init__(self, key: str, matches: Sequence[str]) -> None:
+        count = len(matches)
         super().__init__(
-            f"{key!r} matches {len(matches)} standards: " + "; ".join(matches) + ". "
-            "Use a gba_id or code to pick one."
+            ngettext(
+                "{key} matches {count} standard: {matches}. Use a gba_id or code to pick one.",
+                "{key} matches {count} standards: {matches}. Use a gba_id or code to pick one.",
+                count,
+            ).format(key=repr(key), count=count, matches="; ".join(matches))
         )
         self.key = key
         self.matches = tuple(matches)
@@ -114,7 +125,11 @@ class UnknownField(InvalidQuery):
     """A field name that the schema does not have."""
 
     def __init__(self, name: str, valid: Sequence[str]) -> None:
-        super().__init__(f"Unknown field {name!r}. Valid fields: {', '.join(valid)}.")
+        super().__init__(
+            _("Unknown field {name}. Valid fields: {fields}.").format(
+                name=repr(name), fields=", ".join(valid)
+            )
+        )
         self.name = name
 
 
@@ -158,7 +173,7 @@ class ChangeRejected(GbastdError):
         lines = "; ".join(
             ": ".join(part for part in (p.entry, p.field, p.message) if part) for p in problems
         )
-        super().__init__(f"The change was not made: {lines}.")
+        super().__init__(_("The change was not made: {problems}.").format(problems=lines))
         self.problems = tuple(problems)
 
 

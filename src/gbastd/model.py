@@ -45,6 +45,7 @@ from gbastd.fields import (
     is_list,
 )
 from gbastd.fields import Field as FieldSpec
+from gbastd.i18n import N_, _
 from gbastd.records import (
     Catalogue,
     CatalogueInfo,
@@ -62,13 +63,15 @@ _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
 def _gba_id(value: str) -> str:
     canonical = text.normalise_gba_id(value)
     if canonical is None:
-        raise ValueError(f"{value!r} is not a GBA identifier such as 'WQ 1-8'")
+        raise ValueError(
+            _("{value} is not a GBA identifier such as 'WQ 1-8'").format(value=repr(value))
+        )
     return canonical
 
 
 def _url(value: str) -> str:
     if not _URL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an http(s) URL")
+        raise ValueError(_("{value} is not an http(s) URL").format(value=repr(value)))
     return value
 
 
@@ -79,11 +82,15 @@ def _partial_date(value: object) -> object:
     if isinstance(value, str):
         match = _PARTIAL_DATE.fullmatch(value)
         if match is None:
-            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD or YYYY-MM")
+            raise ValueError(
+                _("{value} is not a date in the form YYYY-MM-DD or YYYY-MM").format(
+                    value=repr(value)
+                )
+            )
         try:
             date(int(match[1]), int(match[2]), int(match[3] or 1))
         except ValueError:
-            raise ValueError(f"{value!r} is not a real date") from None
+            raise ValueError(_("{value} is not a real date").format(value=repr(value))) from None
     return value
 
 
@@ -100,7 +107,9 @@ Python validator would cost four times as much on a large catalogue)."""
 def _invisible(value: str) -> str:
     found = text.first_invisible(value) or "\ufffd"
     name = unicodedata.name(found, "")
-    return f"contains an invisible character (U+{ord(found):04X} {name}); remove it"
+    return _("contains an invisible character (U+{code} {name}); remove it").format(
+        code=f"{ord(found):04X}", name=name
+    )
 
 
 NonBlank = Annotated[
@@ -119,13 +128,15 @@ Tag = Annotated[str, StringConstraints(pattern=f"^{TAG_PATTERN}$")]
 def _declared_unique_tags(tags: list[str], info: ValidationInfo) -> list[str]:
     """Tags are listed once each and declared in [domains] (the context's "tags")."""
     if len(set(tags)) != len(tags):
-        raise ValueError("lists a tag more than once")
+        raise ValueError(_("lists a tag more than once"))
     declared: Sequence[str] | None = (info.context or {}).get("tags")
     if declared is not None:
         unknown = [tag for tag in tags if tag not in declared]
         if unknown:
             raise ValueError(
-                f"undeclared domain tag {unknown[0]!r}; declared tags: {', '.join(declared)}"
+                _("undeclared domain tag {tag}; declared tags: {tags}").format(
+                    tag=repr(unknown[0]), tags=", ".join(declared)
+                )
             )
     return tags
 
@@ -140,7 +151,11 @@ def _effective_not_before_issued(cls: Any, effective: date | None, info: Validat
     """The one rule between two fields of an entry: a standard takes effect once issued."""
     issued = info.data.get("issued")
     if effective is not None and issued is not None and effective < issued:
-        raise ValueError(f"{effective} is before the issue date {issued}")
+        raise ValueError(
+            _("{effective} is before the issue date {issued}").format(
+                effective=effective, issued=issued
+            )
+        )
     return effective
 
 
@@ -253,7 +268,7 @@ def build_catalogue(
 
     raw_entries = document.get("standard", [])
     if not isinstance(raw_entries, list):
-        problems.append(Problem("must be an array of tables ([[standard]])", field="standard"))
+        problems.append(Problem(_("must be an array of tables ([[standard]])"), field="standard"))
         raw_entries = []
     standards: list[Standard] = []
     identities: list[Identity] = []
@@ -310,7 +325,7 @@ def _validate_one_by_one(
         index = start + offset
         position = index + 1
         if not isinstance(raw, dict):
-            problems.append(Problem("must be a table", position=position))
+            problems.append(Problem(_("must be a table"), position=position))
             continue
         try:
             model = StandardModel.model_validate(raw, context={"tags": declared})
@@ -328,10 +343,10 @@ def _validate_section(
 ) -> BaseModel | None:
     raw = document.get(name)
     if raw is None:
-        problems.append(Problem(f"the [{name}] section is missing", field=name))
+        problems.append(Problem(_("the [{name}] section is missing").format(name=name), field=name))
         return None
     if not isinstance(raw, dict):
-        problems.append(Problem("must be a table", field=name))
+        problems.append(Problem(_("must be a table"), field=name))
         return None
     try:
         return model.model_validate(raw)
@@ -342,10 +357,12 @@ def _validate_section(
 
 def _validate_domains(raw: object, problems: list[Problem]) -> dict[str, Domain] | None:
     if raw is None or raw == {}:
-        problems.append(Problem("no domain tags are declared ([domains.<tag>])", field="domains"))
+        problems.append(
+            Problem(_("no domain tags are declared ([domains.<tag>])"), field="domains")
+        )
         return None
     if not isinstance(raw, dict):
-        problems.append(Problem("must be a table of [domains.<tag>] tables", field="domains"))
+        problems.append(Problem(_("must be a table of [domains.<tag>] tables"), field="domains"))
         return None
     domains: dict[str, Domain] = {}
     tag_pattern = re.compile(TAG_PATTERN)
@@ -354,13 +371,13 @@ def _validate_domains(raw: object, problems: list[Problem]) -> dict[str, Domain]
         if not tag_pattern.fullmatch(tag):
             problems.append(
                 Problem(
-                    "a tag is lower-case letters, digits and hyphens, e.g. elderly-care",
+                    _("a tag is lower-case letters, digits and hyphens, e.g. elderly-care"),
                     field=where,
                 )
             )
             continue
         if not isinstance(labels, dict):
-            problems.append(Problem("must be a table with zh, zh_hant and en", field=where))
+            problems.append(Problem(_("must be a table with zh, zh_hant and en"), field=where))
             continue
         try:
             model = DomainModel.model_validate(labels)
@@ -392,59 +409,66 @@ def _problems(
 def _message(item: Any, model_name: str) -> str:
     kind = item["type"]
     if kind == "missing":
-        return "required field is missing"
+        return _("required field is missing")
     if kind == "extra_forbidden":
         name = str(item["loc"][-1])
         known = _MODELS[model_name].model_fields
         close = difflib.get_close_matches(name, list(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known fields: {', '.join(known)}"
-        return f"unknown field{hint}"
+        if close:
+            return _("unknown field; did you mean {name}?").format(name=repr(close[0]))
+        return _("unknown field; known fields: {fields}").format(fields=", ".join(known))
     if kind == "string_too_short":
-        return "must not be empty (leave the key out when the value is unknown)"
+        return _("must not be empty (leave the key out when the value is unknown)")
     if kind == "string_too_long":
-        return f"is {len(item['input']):,} characters long; at most {MAX_TEXT:,} are allowed"
+        return _("is {length} characters long; at most {maximum} are allowed").format(
+            length=f"{len(item['input']):,}", maximum=f"{MAX_TEXT:,}"
+        )
     if kind == "string_pattern_mismatch" and item["ctx"]["pattern"] == _VISIBLE:
         return _invisible(item["input"])
     if kind == "string_pattern_mismatch":
-        return f"{item['input']!r} is not a domain tag (lower-case letters, digits, hyphens)"
+        return _("{value} is not a domain tag (lower-case letters, digits, hyphens)").format(
+            value=repr(item["input"])
+        )
     if kind == "too_short":
-        return "must list at least one item"
+        return _("must list at least one item")
     if kind == "value_error":
         return str(item["ctx"]["error"])
     expected = _EXPECTED.get(kind)
     if expected is not None:
-        return f"must be {expected}, not {_kind_of(item['input'])}"
-    message: str = item["msg"]
+        return _("must be {expected}, not {kind}").format(
+            expected=_(expected), kind=_kind_of(item["input"])
+        )
+    message: str = item["msg"]  # pydantic's own words, in English
     return message[0].lower() + message[1:] if message else kind
 
 
 _EXPECTED = {
-    "string_type": 'text in quotes ("…")',
-    "list_type": 'an array such as ["…"]',
-    "int_type": "a whole number",
-    "date_type": "a TOML date such as 2024-02-01",
-    "date_from_datetime_inexact": "a TOML date such as 2024-02-01",
-    "dict_type": "a table",
-    "model_type": "a table",
+    "string_type": N_('text in quotes ("…")'),
+    "list_type": N_('an array such as ["…"]'),
+    "int_type": N_("a whole number"),
+    "date_type": N_("a TOML date such as 2024-02-01"),
+    "date_from_datetime_inexact": N_("a TOML date such as 2024-02-01"),
+    "dict_type": N_("a table"),
+    "model_type": N_("a table"),
 }
 
 
 def _kind_of(value: object) -> str:
     """Name a TOML value's type the way the TOML spec does."""
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return _("a boolean ({value})").format(value=str(value).lower())
     if isinstance(value, int | float):
-        return f"a number ({value})"
+        return _("a number ({value})").format(value=value)
     if isinstance(value, str):
-        return f"text ({value!r})"
+        return _("text ({value})").format(value=repr(value))
     if isinstance(value, datetime):
-        return f"a date-time ({value.isoformat()})"
+        return _("a date-time ({value})").format(value=value.isoformat())
     if isinstance(value, date):
-        return f"a date ({value.isoformat()})"
+        return _("a date ({value})").format(value=value.isoformat())
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     return type(value).__name__
 
 
@@ -459,8 +483,11 @@ def _unknown_keys(table: dict[str, Any], known: set[str], prefix: str) -> list[P
     for name in table:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
-            problems.append(Problem(f"unknown section{hint}", field=prefix + name))
+            if close:
+                message = _("unknown section; did you mean {name}?").format(name=repr(close[0]))
+            else:
+                message = _("unknown section; known: {names}").format(names=", ".join(known))
+            problems.append(Problem(message, field=prefix + name))
     return problems
 
 
@@ -529,11 +556,23 @@ def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
             first, where = seen.setdefault(text.key(value), (identity, field))
             if first is identity:
                 continue  # an entry's own titles may share a key (丝苗米, 絲苗米)
-            same = f"the same {field}" if where == field else f"it as its {where}"
+            if where == field:
+                message = _(
+                    "duplicate {value}: standard #{position} ({description}) has the same {field}"
+                )
+            else:
+                message = _(
+                    "duplicate {value}: standard #{position} ({description}) has it as its {other}"
+                )
             problems.append(
                 Problem(
-                    f"duplicate {value!r}: standard #{first.position} ({first.description}) "
-                    f"has {same}",
+                    message.format(
+                        value=repr(value),
+                        position=first.position,
+                        description=first.description,
+                        field=field,
+                        other=where,
+                    ),
                     position=identity.position,
                     entry=identity.label,
                     field=field,

@@ -21,6 +21,7 @@ from typing import Any
 from gbastd import catalogue, text
 from gbastd.errors import CatalogueBusy, CatalogueNotFound, OutputError, WriteRefused
 from gbastd.formats import to_toml
+from gbastd.i18n import _
 from gbastd.records import Catalogue, Standard
 
 DEFAULT_TARGET = Path("data") / "standards.toml"
@@ -79,8 +80,10 @@ def target(explicit: Path | None) -> Path:
     else:
         if not DEFAULT_TARGET.is_file():
             raise WriteRefused(
-                "No catalogue to change: name one with --catalogue FILE (or $GBASTD_CATALOGUE), "
-                f"or run this where {DEFAULT_TARGET} exists. The embedded catalogue is read-only."
+                _(
+                    "No catalogue to change: name one with --catalogue FILE (or $GBASTD_CATALOGUE),"
+                    " or run this where {path} exists. The embedded catalogue is read-only."
+                ).format(path=DEFAULT_TARGET)
             )
         path = DEFAULT_TARGET
     try:
@@ -88,20 +91,26 @@ def target(explicit: Path | None) -> Path:
     except (OSError, ValueError):
         mode = None  # missing or unreadable: reading it names the reason
     if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError(f"{path} is a directory; name the catalogue file to change.")
+        raise OutputError(
+            _("{path} is a directory; name the catalogue file to change.").format(path=path)
+        )
     if mode is not None and not stat.S_ISREG(mode):
         raise WriteRefused(_not_a_file(path))
     package = Path(__file__).resolve().parent
     if path.resolve().is_relative_to(package):
         raise WriteRefused(
-            f"{path} is the catalogue installed with gbastd, which is read-only; export a copy "
-            "(gbastd export --format toml -o FILE) and change that."
+            _(
+                "{path} is the catalogue installed with gbastd, which is read-only; export a copy "
+                "(gbastd export --format toml -o FILE) and change that."
+            ).format(path=path)
         )
     return path
 
 
 def _not_a_file(path: Path) -> str:
-    return f"{path} is not a regular file; gbastd changes only a catalogue file."
+    return _("{path} is not a regular file; gbastd changes only a catalogue file.").format(
+        path=path
+    )
 
 
 @contextmanager
@@ -134,11 +143,16 @@ def locked(path: Path, timeout: float | None = None) -> Iterator[None]:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise CatalogueBusy(
-                            f"{path} is being changed by another gbastd; try again when it is done."
+                            _(
+                                "{path} is being changed by another gbastd; "
+                                "try again when it is done."
+                            ).format(path=path)
                         ) from None
                     time.sleep(0.05)
                 except OSError as error:
-                    raise OutputError(f"cannot lock {path}: {error.strerror}.") from None
+                    raise OutputError(
+                        _("cannot lock {path}: {reason}.").format(path=path, reason=error.strerror)
+                    ) from None
             if _same_file(path, os.fstat(handle)):
                 break
         except BaseException:
@@ -161,7 +175,7 @@ def _open_catalogue(path: Path) -> int:
     try:
         mode = os.stat(path).st_mode
         if stat.S_ISDIR(mode):
-            raise CatalogueNotFound(str(path), "is a directory, not a catalogue file")
+            raise CatalogueNotFound(str(path), _("is a directory, not a catalogue file"))
         if not stat.S_ISREG(mode):
             raise WriteRefused(_not_a_file(path))
         # Read-only, so opening triggers no "written" event; non-blocking in case a pipe was put
@@ -169,9 +183,11 @@ def _open_catalogue(path: Path) -> int:
         flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOCTTY | os.O_NONBLOCK
         handle = os.open(path, flags)
     except (FileNotFoundError, NotADirectoryError):
-        raise CatalogueNotFound(str(path), "no such catalogue file") from None
+        raise CatalogueNotFound(str(path), _("no such catalogue file")) from None
     except OSError as error:
-        raise CatalogueNotFound(str(path), f"cannot be read ({error.strerror})") from None
+        raise CatalogueNotFound(
+            str(path), _("cannot be read ({reason})").format(reason=error.strerror)
+        ) from None
     if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
         raise WriteRefused(_not_a_file(path))
@@ -232,27 +248,38 @@ def write_atomically(path: Path, data: bytes, *, replace: bool) -> None:
     except (FileNotFoundError, NotADirectoryError):
         status = None  # a new file, or a dangling symlink; creating it names what is wrong
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror}.") from None
+        raise OutputError(
+            _("cannot write {path}: {reason}.").format(path=path, reason=error.strerror)
+        ) from None
     except ValueError:  # a NUL in the name
-        raise OutputError(f"cannot write {path}: it is not a valid file name.") from None
+        raise OutputError(
+            _("cannot write {path}: it is not a valid file name.").format(path=path)
+        ) from None
     if status is None:
         if os.path.lexists(path) and not replace:
-            raise OutputError(f"{path} already exists; add --force to replace it.")
+            raise OutputError(
+                _("{path} already exists; add --force to replace it.").format(path=path)
+            )
         _replace(path, Path(os.path.realpath(path)), data, None)
     elif stat.S_ISDIR(status.st_mode):
-        raise OutputError(f"{path} is a directory; name a file to write.")
+        raise OutputError(_("{path} is a directory; name a file to write.").format(path=path))
     elif stat.S_ISREG(status.st_mode):
         if not replace:
-            raise OutputError(f"{path} already exists; add --force to replace it.")
+            raise OutputError(
+                _("{path} already exists; add --force to replace it.").format(path=path)
+            )
         real = Path(os.path.realpath(path))
         if not _same_file(real, status):  # e.g. /proc/self/fd/N of a deleted file
-            raise OutputError(f"cannot write {path}: it does not name a file in a folder.")
+            raise OutputError(
+                _("cannot write {path}: it does not name a file in a folder.").format(path=path)
+            )
         _replace(path, real, data, status)
     elif stat.S_ISFIFO(status.st_mode) or stat.S_ISCHR(status.st_mode):
         _write_through(path, data)  # nothing there to keep, so no --force needed
     else:
-        kind = "a socket" if stat.S_ISSOCK(status.st_mode) else "a device"
-        raise OutputError(f"{path} is {kind}; name a file to write.")
+        if stat.S_ISSOCK(status.st_mode):
+            raise OutputError(_("{path} is a socket; name a file to write.").format(path=path))
+        raise OutputError(_("{path} is a device; name a file to write.").format(path=path))
 
 
 def _replace(path: Path, real: Path, data: bytes, status: os.stat_result | None) -> None:
@@ -274,7 +301,9 @@ def _replace(path: Path, real: Path, data: bytes, status: os.stat_result | None)
         # mkstemp opens with O_CREAT | O_EXCL (and O_NOFOLLOW): never through a planted link.
         handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=directory)
     except OSError as error:
-        raise OutputError(f"cannot write to {shown}: {error.strerror}.") from None
+        raise OutputError(
+            _("cannot write to {path}: {reason}.").format(path=shown, reason=error.strerror)
+        ) from None
     kept: int | None = None
     try:
         kept = os.dup(handle)
@@ -295,7 +324,11 @@ def _replace(path: Path, real: Path, data: bytes, status: os.stat_result | None)
             os.close(kept)
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise OutputError(f"cannot write {path}: {error.strerror or error}.") from None
+            raise OutputError(
+                _("cannot write {path}: {reason}.").format(
+                    path=path, reason=error.strerror or error
+                )
+            ) from None
         raise
     held = _held.get(str(real))
     if held is not None:
@@ -367,13 +400,19 @@ def _write_through(path: Path, data: bytes) -> None:
         # No O_CREAT, no O_TRUNC: if a regular file took its place, it is refused untouched.
         handle = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror}.") from None
+        raise OutputError(
+            _("cannot write {path}: {reason}.").format(path=path, reason=error.strerror)
+        ) from None
     mode = os.fstat(handle).st_mode
     if not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
         os.close(handle)
-        raise OutputError(f"cannot write {path}: it changed while being opened; try again.")
+        raise OutputError(
+            _("cannot write {path}: it changed while being opened; try again.").format(path=path)
+        )
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
     except OSError as error:
-        raise OutputError(f"cannot write {path}: {error.strerror or error}.") from None
+        raise OutputError(
+            _("cannot write {path}: {reason}.").format(path=path, reason=error.strerror or error)
+        ) from None
