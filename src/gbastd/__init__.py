@@ -124,17 +124,26 @@ def select(
     from gbastd.catalogue import load
     from gbastd.errors import InvalidQuery
     from gbastd.fields import DATE_FIELDS, FIELDS
+    from gbastd.i18n import _
     from gbastd.records import Catalogue as Loaded
 
     loaded = catalogue if isinstance(catalogue, Loaded) else load(catalogue)
     if status is not None and status not in options.STATUS_CHOICES:
         choices = ", ".join(options.STATUS_CHOICES)
-        raise InvalidQuery(f"Unknown status {status!r}. Choose one of: {choices}.")
+        raise InvalidQuery(
+            _("Unknown status {status}. Choose one of: {choices}.").format(
+                status=repr(status), choices=choices
+            )
+        )
     for option, number in ((options.BATCH, batch), (options.YEAR, year)):
         whole = isinstance(number, int) and not isinstance(number, bool)
         if number is not None and not (whole and options.within(option, number)):
             low = option.minimum
-            raise InvalidQuery(f"{option.name} takes a whole number from {low}, not {number!r}.")
+            raise InvalidQuery(
+                _("{option} takes a whole number from {minimum}, not {value}.").format(
+                    option=option.name, minimum=low, value=repr(number)
+                )
+            )
     filters = query.Filters(
         domains=(domain,) if isinstance(domain, str) else tuple(domain or ()),
         status=status,
@@ -167,10 +176,15 @@ def _iso_day(value: date | str | None, name: str) -> str | None:
     from datetime import datetime
 
     from gbastd.errors import InvalidQuery
+    from gbastd.i18n import _
 
     if value is None or isinstance(value, day):
         return None if value is None else value.isoformat()
     try:
         return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
     except (TypeError, ValueError):
-        raise InvalidQuery(f"{name} takes a date or YYYY-MM-DD, not {value!r}.") from None
+        raise InvalidQuery(
+            _("{option} takes a date or YYYY-MM-DD, not {value}.").format(
+                option=name, value=repr(value)
+            )
+        ) from None

@@ -23,6 +23,7 @@ from types import ModuleType
 from gbastd import cache
 from gbastd._version import __version__
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound, Problem
+from gbastd.i18n import _
 from gbastd.records import Catalogue
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -196,14 +197,19 @@ def _read_source(path: str) -> tuple[bytes, os.stat_result, os.stat_result]:
             data = stream.read(MAX_BYTES + 1)  # bounded: -c /dev/zero must not eat the memory
             after = os.fstat(stream.fileno())
     except FileNotFoundError:
-        raise CatalogueNotFound(path, "no such catalogue file") from None
+        raise CatalogueNotFound(path, _("no such catalogue file")) from None
     except IsADirectoryError:
-        raise CatalogueNotFound(path, "is a directory, not a catalogue file") from None
+        raise CatalogueNotFound(path, _("is a directory, not a catalogue file")) from None
     except OSError as error:
-        raise CatalogueNotFound(path, f"cannot be read ({error.strerror})") from None
+        raise CatalogueNotFound(
+            path, _("cannot be read ({reason})").format(reason=error.strerror)
+        ) from None
     if len(data) > MAX_BYTES:
         raise CatalogueNotFound(
-            path, f"is larger than {MAX_BYTES >> 20:,} MiB, more than a catalogue can be"
+            path,
+            _("is larger than {size} MiB, more than a catalogue can be").format(
+                size=f"{MAX_BYTES >> 20:,}"
+            ),
         )
     return data, before, after
 
@@ -272,15 +278,17 @@ def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
         message = str(error)
         position = re.search(_TOML_POSITION, message)
         if position is None:
-            raise CatalogueInvalid(path, [Problem(f"TOML syntax error: {message}")]) from None
+            raise CatalogueInvalid(
+                path, [Problem(_("TOML syntax error: {reason}").format(reason=message))]
+            ) from None
         problem = Problem(
-            f"TOML syntax error: {message[: position.start()].rstrip()}",
+            _("TOML syntax error: {reason}").format(reason=message[: position.start()].rstrip()),
             line=int(position[1]),
             column=int(position[2]),
         )
         raise CatalogueInvalid(path, [problem]) from None
     except RecursionError:
-        raise CatalogueInvalid(path, [Problem("TOML nesting is too deep")]) from None
+        raise CatalogueInvalid(path, [Problem(_("TOML nesting is too deep"))]) from None
     except ValueError as error:  # Python's limit on int(): in case a huge number evades scan()
         if "integer string conversion" not in str(error):
             raise
@@ -289,12 +297,12 @@ def _parse_toml(data: bytes, path: str) -> dict[str, Any]:
 
 def _decode_message(data: bytes, error: UnicodeDecodeError) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "the file is UTF-16; save it as UTF-8"
+        return _("the file is UTF-16; save it as UTF-8")
     line = data.count(b"\n", 0, error.start) + 1
-    return (
-        f"not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
+    return _(
+        "not UTF-8 text (byte {byte} on line {line}); "
         "save the file as UTF-8 (GBK and other encodings are not read)"
-    )
+    ).format(byte=f"0x{data[error.start]:02x}", line=line)
 
 
 # ---------------------------------------------------------------- the pre-parse scan
@@ -361,7 +369,7 @@ def _fast_scan(nesting: int) -> re.Pattern[bytes]:
     code, (text, dots, more, digits) = _CODE + b"*+", _pieces()
     token = b"|".join((text, dots + rb"(?!" + more + b")", digits + rb"(?![0-9])"))
     level = code + rb"(?:(?:" + token + rb")" + code + rb")*+"
-    for _ in range(nesting):  # each level of brackets holds the level below it
+    for _level in range(nesting):  # each level of brackets holds the level below it
         level = code + rb"(?:(?:" + token + rb"|[\[{]" + level + rb"[\]}])" + code + rb")*+"
     return re.compile(level)
 
@@ -411,14 +419,16 @@ def scan(data: bytes) -> Problem | None:
         if kind == "open":
             opened.append(_bracket(data, position, opened))
             if len(opened) > MAX_NESTING:
-                message = f"arrays or inline tables are nested more than {MAX_NESTING} deep"
+                message = _("arrays or inline tables are nested more than {depth} deep").format(
+                    depth=MAX_NESTING
+                )
                 return _problem(data, position, message)
         elif kind == "close":
             if not opened:
                 return None  # a bracket closed that was never opened: a syntax error
             opened.pop()
         elif kind == "more":
-            message = f"a dotted key has more than {MAX_KEY_PARTS} parts"
+            message = _("a dotted key has more than {count} parts").format(count=MAX_KEY_PARTS)
             return _problem(data, position, message, column=False)
         elif kind == "longer" and _integer_value(data, match.start(), match.end(), opened):
             return _problem(data, match.start(), _big_number())
@@ -432,7 +442,9 @@ def _skip(harmless: re.Pattern[bytes], data: bytes, position: int) -> int:
 
 
 def _big_number() -> str:
-    return f"an integer has more than {MAX_DIGITS:,} digits, more than Python reads"
+    return _("an integer has more than {count} digits, more than Python reads").format(
+        count=f"{MAX_DIGITS:,}"
+    )
 
 
 def _long_line(data: bytes) -> Problem | None:
@@ -449,7 +461,9 @@ def _long_line(data: bytes) -> Problem | None:
         stop = len(data) if stop < 0 else stop
         length = stop - start - (data[stop - 1 : stop] == b"\r")
         if length > MAX_LINE:
-            message = f"the line is {length:,} bytes long; at most {MAX_LINE:,} are allowed"
+            message = _("the line is {length} bytes long; at most {maximum} are allowed").format(
+                length=f"{length:,}", maximum=f"{MAX_LINE:,}"
+            )
             return _problem(data, start, message, column=False)
         position = stop  # probing goes on from the end of this line
     return None

@@ -31,6 +31,7 @@ from gbastd.fields import (
     REQUIRED,
     Kind,
 )
+from gbastd.i18n import _
 from gbastd.records import Catalogue, Standard, Standards, Status
 
 LIST_SEPARATOR = ";"
@@ -64,23 +65,39 @@ def parse_value(field: str, raw: str) -> Any:
         # isdigit() alone accepts '²' and other digits int() refuses; ASCII only, and short
         # of the thousands of digits int() would refuse.
         if not (value.isascii() and value.isdigit()):
-            raise InvalidValue(field, f"{raw!r} is not a whole number.")
+            raise InvalidValue(field, _("{value} is not a whole number.").format(value=repr(raw)))
         if len(value) > len(str(LARGEST_INTEGER)) or int(value) > LARGEST_INTEGER:
-            raise InvalidValue(field, f"{raw!r} is larger than {LARGEST_INTEGER:,}.")
+            raise InvalidValue(
+                field,
+                _("{value} is larger than {maximum}.").format(
+                    value=repr(raw), maximum=f"{LARGEST_INTEGER:,}"
+                ),
+            )
         if spec.minimum is not None and int(value) < spec.minimum:
-            raise InvalidValue(field, f"{raw!r} is less than {spec.minimum}.")
+            raise InvalidValue(
+                field,
+                _("{value} is less than {minimum}.").format(value=repr(raw), minimum=spec.minimum),
+            )
         return int(value)
     if kind is Kind.DATE:
         return _date(field, raw, value)
     if kind is Kind.STATUS:
         if value not in set(Status):
             choices = ", ".join(Status)
-            raise InvalidValue(field, f"{raw!r} is not a status; use one of {choices}.")
+            raise InvalidValue(
+                field,
+                _("{value} is not a status; use one of {choices}.").format(
+                    value=repr(raw), choices=choices
+                ),
+            )
         return value
     if kind is Kind.ID:
         canonical = text.normalise_gba_id(value)
         if canonical is None:
-            raise InvalidValue(field, f"{raw!r} is not a GBA identifier such as WQ 1-8.")
+            raise InvalidValue(
+                field,
+                _("{value} is not a GBA identifier such as WQ 1-8.").format(value=repr(raw)),
+            )
         return canonical
     return value
 
@@ -91,8 +108,12 @@ def _date(field: str, raw: str, value: str) -> str:
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            raise InvalidValue(field, f"{raw!r} is not a real date.") from None
-    raise InvalidValue(field, f"{raw!r} is not a date in the form YYYY-MM-DD.")
+            raise InvalidValue(
+                field, _("{value} is not a real date.").format(value=repr(raw))
+            ) from None
+    raise InvalidValue(
+        field, _("{value} is not a date in the form YYYY-MM-DD.").format(value=repr(raw))
+    )
 
 
 def check_entry(catalogue: Catalogue, standard: Standard) -> None:
@@ -247,11 +268,16 @@ def carried_out(catalogue: Catalogue, plan: MergePlan) -> Catalogue:
         shown = "; ".join(plan.incomplete[:_SHOWN_INCOMPLETE])
         more = len(plan.incomplete) - _SHOWN_INCOMPLETE
         if more > 0:
-            shown += f"; and {more:,} more new rows"
-        raise IncompleteImport(
-            "New entries need a title, a domain and a source (give --domain TAG and "
-            "--source URL for the whole list): " + shown + "."
-        )
+            message = _(
+                "New entries need a title, a domain and a source (give --domain TAG and "
+                "--source URL for the whole list): {rows}; and {count} more new rows."
+            )
+        else:
+            message = _(
+                "New entries need a title, a domain and a source (give --domain TAG and "
+                "--source URL for the whole list): {rows}."
+            )
+        raise IncompleteImport(message.format(rows=shown, count=f"{more:,}"))
     return validated(catalogue, plan.standards)
 
 
@@ -303,8 +329,12 @@ def plan_merge(
                 named = next((values[key] for key in IDENTIFYING if values.get(key)), "?")
                 raise InvalidValue(
                     name,
-                    f"row {number} ({named}) of the list has {name} {values[name]}, not "
-                    f"{value}; give --{name} only for a list without that column.",
+                    _(
+                        "row {number} ({entry}) of the list has {field} {value}, not "
+                        "{given}; give --{field} only for a list without that column."
+                    ).format(
+                        number=number, entry=named, field=name, value=values[name], given=value
+                    ),
                 )
         position = index.find(values)
         existing = None if position is None else standards[position]
@@ -316,7 +346,14 @@ def plan_merge(
             lacking = [name for name in REQUIRED if not values.get(name)]
             if lacking:
                 named = next((values[name] for name in IDENTIFYING if values.get(name)), "?")
-                incomplete.append(f"row {number} ({named}): no {' or '.join(lacking)}")
+                fields = lacking[0]
+                for lacked in lacking[1:]:
+                    fields = _("{fields} or {field}").format(fields=fields, field=lacked)
+                incomplete.append(
+                    _("row {number} ({entry}): no {fields}").format(
+                        number=number, entry=named, fields=fields
+                    )
+                )
             entry = new_standard(values)
             index.put(len(standards), entry)
             standards.append(entry)

@@ -11,6 +11,7 @@ from operator import itemgetter
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Kind, Search
+from gbastd.i18n import _
 from gbastd.records import Catalogue, Domain, Standard, Standards, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -125,9 +126,16 @@ def check_domains(catalogue: Catalogue, tags: Iterable[str]) -> None:
             import difflib  # only a mistyped tag needs it
 
             close = difflib.get_close_matches(tag, list(catalogue.domains), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
+            if close:
+                message = _("Unknown domain {tag}. Did you mean {close}? Declared domains: {tags}.")
+            else:
+                message = _("Unknown domain {tag}. Declared domains: {tags}.")
             raise InvalidQuery(
-                f"Unknown domain {tag!r}.{hint} Declared domains: {', '.join(catalogue.domains)}."
+                message.format(
+                    tag=repr(tag),
+                    close=repr(close[0]) if close else "",
+                    tags=", ".join(catalogue.domains),
+                )
             )
 
 
