@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).parents[1] / "src" / PACKAGE_NAME
 # The layers, bottom first. A module may import only gbastd modules in strictly lower layers.
 # The package root is the module "__init__": `from gbastd import __version__` imports it.
 LAYERS: list[set[str]] = [
-    {"_version", "_hanzi", "_plain"},  # leaves; _plain: typing.NamedTuple without typing
+    {"_version", "_hanzi", "_plain", "i18n"},  # leaves; _plain: typing.NamedTuple without typing
     {"errors", "fields"},  # fields is the field table
     {"records", "text"},
     {"model", "cache"},

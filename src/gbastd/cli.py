@@ -12,6 +12,7 @@ import gc
 import inspect
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -21,6 +22,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, NoReturn
 
 import typer
+from typer._click.core import Command
+from typer._click.exceptions import (
+    BadParameter,
+    ClickException,
+    MissingParameter,
+    NoArgsIsHelpError,
+    UsageError,
+)
+from typer._click.formatting import HelpFormatter
 from typer._click.shell_completion import (
     CompletionItem,
     ShellComplete,
@@ -31,12 +41,13 @@ from typer._click.shell_completion import (
 )
 from typer.models import TyperPath
 
-from gbastd import catalogue, completion, options, query, store
+from gbastd import catalogue, completion, i18n, options, query, store
 from gbastd._version import __version__
 from gbastd.errors import BadOption, CatalogueInvalid, GbastdError, InvalidValue, UnknownField
 from gbastd.fastpath import EXIT_BROKEN_PIPE, TEXT_ERRORS, write_all, write_failure
 from gbastd.fields import ENTRY_FIELDS, FIELDS, Field, Kind, is_list
 from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_toml
+from gbastd.i18n import N_, _, ngettext
 from gbastd.options import Listing, Ordering
 from gbastd.records import Catalogue, Standard, Status
 
@@ -193,8 +204,18 @@ def _install_completion(shell: completion.Shell | None) -> None:
                 gap = "\n" if before and not before.endswith("\n") else ""
                 rc.write_text(f"{before}{gap}{line}\n", encoding="utf-8")
     except OSError as error:
-        _fail(f"Cannot install {shell} completion: {error.strerror} ({error.filename}).", 1)
-    _say(f"{shell} completion installed in {path}; it takes effect in a new shell.\n")
+        _fail(
+            _("Cannot install {shell} completion: {reason} ({file}).").format(
+                shell=shell, reason=error.strerror, file=error.filename
+            ),
+            1,
+        )
+    _say(
+        _("{shell} completion installed in {path}; it takes effect in a new shell.").format(
+            shell=shell, path=path
+        )
+        + "\n"
+    )
     raise typer.Exit()
 
 
@@ -268,9 +289,11 @@ def _typer_option(option: options.Option) -> tuple[Any, Any]:
     elif option.kind == options.PATH:
         annotation = Path
         # The loader says why a file cannot be read, in one sentence (exit 1).
-        settings.update(envvar=option.envvar, show_envvar=True, readable=False)
+        settings["readable"] = False
     else:
         annotation = str
+    if option.envvar is not None:
+        settings.update(envvar=option.envvar, show_envvar=True)
     if option.default is None and option.kind not in (options.FLAG, options.TEXTS):
         annotation = annotation | None
     if option.completes is not None:
@@ -476,7 +499,9 @@ def _assignment(raw: str) -> tuple[str, Any]:
 
     name, separator, value = raw.partition("=")
     if not separator or not name.strip():
-        raise typer.BadParameter(f"takes FIELD=VALUE, not {raw!r}.", param_hint="'--set'")
+        raise typer.BadParameter(
+            _("takes FIELD=VALUE, not {given}.").format(given=repr(raw)), param_hint="'--set'"
+        )
     try:
         return name.strip(), parse_value(name.strip(), value)
     except (InvalidValue, UnknownField) as error:
@@ -508,7 +533,7 @@ def _user_errors() -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    _say(f"Error: {message}\n")
+    _say(_("Error: {message}").format(message=message) + "\n")
     raise typer.Exit(code)
 
 
@@ -669,7 +694,7 @@ def _emit_bytes(data: bytes) -> None:
     """Write data to stdout, every byte of it, whether the stream is buffered or the pipe
     non-blocking; report a closed or full output (one sentence, or quietly 141)."""
     if sys.stdout is None:
-        _fail("cannot write output: standard output is closed.", 1)
+        _fail(_("cannot write output: standard output is closed."), 1)
     try:
         sys.stdout.flush()  # what others wrote first goes first
         try:
@@ -790,9 +815,13 @@ class _TerminalProgress:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage == "parse":
-            text = f"gbastd: reading the changed catalogue ({total / 1e6:.1f} MB)…"
+            text = _("gbastd: reading the changed catalogue ({size} MB)…").format(
+                size=f"{total / 1e6:.1f}"
+            )
         else:
-            text = f"gbastd: validating {done:,} of {total:,} entries…"
+            text = _("gbastd: validating {done} of {total} entries…").format(
+                done=f"{done:,}", total=f"{total:,}"
+            )
         _stderr("\r\x1b[K" + text)
         self.shown = True
 
@@ -812,16 +841,35 @@ def _show_standards(
         from gbastd import render
 
         columns = options.listing_columns(listing)
-        rows = query.rows(_order(standards, listing.ordering), columns, today=_today())
+        ordered = _order(standards, listing.ordering)
+        rows = query.rows(ordered, columns, today=_today())
         if not rows:
-            _note("No standards match.")
+            _note(_("No standards match."))
             return
+        headers = {name: render.header(name) for name in columns}
+        if listing.fields is None and i18n.current() == i18n.TRADITIONAL:
+            # The default table's title in Traditional characters, else the Simplified one.
+            at = columns.index("title_zh")
+            rows = [
+                (*row[:at], standard.title_zh_hant or standard.title_zh, *row[at + 1 :])
+                for standard, row in zip(ordered, rows, strict=True)
+            ]
+            headers["title_zh"] = _("Title")
         # The columns of the default table that are unknown for every row are left out; those
         # asked for by --fields are shown, dashes and all.
-        table = render.table(columns, rows, drop_unknown=listing.fields is None)
+        table = render.table(
+            columns,
+            rows,
+            drop_unknown=listing.fields is None,
+            headers=headers,
+            shown=render.in_words(loaded.domains),
+        )
         _print(table, page=page)
-        left_out = f"; {', '.join(table.dropped)}: unknown for every one" if table.dropped else ""
-        _note(f"{_standards(len(rows))}. (— = unknown{left_out})")
+        if table.dropped:
+            left_out = _("{standards}. (— = unknown; {columns}: unknown for every one)")
+        else:
+            left_out = _("{standards}. (— = unknown)")
+        _note(left_out.format(standards=_standards(len(rows)), columns=", ".join(table.dropped)))
         _coverage_note(len(rows), loaded)
         return
     _emit(options.piped_listing(standards, listing, today=_today()))
@@ -829,7 +877,7 @@ def _show_standards(
 
 def _standards(count: int) -> str:
     """``1 standard``, ``42 standards``."""
-    return f"{count} standard" if count == 1 else f"{count} standards"
+    return ngettext("{count} standard", "{count} standards", count).format(count=count)
 
 
 def _coverage_note(count: int, loaded: Catalogue) -> None:
@@ -842,11 +890,24 @@ def _coverage_note(count: int, loaded: Catalogue) -> None:
     import textwrap
 
     info = loaded.info
-    official = ""
-    if info.published_total is not None:
-        when = f" ({info.as_of})" if info.as_of else ""
-        official = f"; the official list has {info.published_total}{when}"
-    line = f"{count} of {len(loaded.standards)} catalogued standards{official}: see gbastd stats."
+    if info.published_total is None:
+        line = _("{count} of {catalogued} catalogued standards: see gbastd stats.")
+    elif info.as_of:
+        line = _(
+            "{count} of {catalogued} catalogued standards; the official list has {total} "
+            "({as_of}): see gbastd stats."
+        )
+    else:
+        line = _(
+            "{count} of {catalogued} catalogued standards; the official list has {total}: "
+            "see gbastd stats."
+        )
+    line = line.format(
+        count=count,
+        catalogued=len(loaded.standards),
+        total=info.published_total,
+        as_of=info.as_of,
+    )
     _say(textwrap.fill(line, width=max(20, shutil.get_terminal_size().columns)) + "\n")
 
 
@@ -934,8 +995,11 @@ def search_command(
         found = query.find(loaded, text, filters, today=_today())
         if not found and listing.fmt is Format.TABLE and _stdout_is_terminal():
             close = query.near_misses(loaded, text)
-            hint = f" Close: {', '.join(close)}." if close else ""
-            _note(f"No standards match {text!r}.{hint}")
+            if close:
+                message = _("No standards match {query}. Close: {close}.")
+            else:
+                message = _("No standards match {query}.")
+            _note(message.format(query=repr(text), close=", ".join(close)))
             return
         _show_standards(found, listing, loaded, page=not no_pager)
 
@@ -972,8 +1036,16 @@ def show_command(
 
             columns = fields or FIELDS
             rows = query.rows(found, columns, today=_today())
+            labels = [render.header(name) for name in columns]
+            shown = render.in_words(loaded.domains)
             records = [
-                render.record(zip(columns, row, strict=True), title=standard.label)
+                render.record(
+                    [
+                        (label, shown(name, value))
+                        for label, name, value in zip(labels, columns, row, strict=True)
+                    ],
+                    title=standard.label,
+                )
                 for standard, row in zip(found, rows, strict=True)
             ]
             if records:
@@ -983,7 +1055,7 @@ def show_command(
         else:
             _emit(options.piped_records(found, fields, fmt, today=_today()))
     for message in missed:
-        _say(f"Error: {message}\n")
+        _say(_("Error: {message}").format(message=message) + "\n")
     if missed:
         raise typer.Exit(1)
 
@@ -1026,7 +1098,8 @@ def domains_command(
         if fmt is Format.TABLE and _stdout_is_terminal():
             from gbastd import render
 
-            _print(render.table(columns, rows), page=not no_pager)
+            headers = {name: render.header(name) for name in columns}
+            _print(render.table(columns, rows, headers=headers), page=not no_pager)
             return
         _emit(ROW_WRITERS[fmt](columns, rows))
 
@@ -1077,7 +1150,15 @@ def stats_command(
             if chart:
                 _print(coverage, *_charts(loaded, breakdown), page=not no_pager)
                 return
-            tables = [render.table((dim, "entries"), pairs) for dim, pairs in breakdown.items()]
+            shown = render.in_words(loaded.domains)
+            tables = [
+                render.table(
+                    (dim, "entries"),
+                    [(shown(dim, value), count) for value, count in pairs],
+                    headers={dim: render.header(dim), "entries": render.header("entries")},
+                )
+                for dim, pairs in breakdown.items()
+            ]
             _print(coverage, *tables, page=not no_pager)
         elif fmt is Format.JSON:
             _emit(
@@ -1103,24 +1184,38 @@ def _charts(loaded: Catalogue, breakdown: dict[str, list[tuple[Any, int]]]) -> l
     """Bar charts of the breakdown: domains by tag and Chinese label, unknowns as unknown."""
     from gbastd import render
 
+    shown = render.in_words(loaded.domains)
+
     def name(dimension: str, value: Any) -> str:
         if value is None:
-            return query.UNKNOWN
+            return _("unknown")
         if dimension == "domain" and value in loaded.domains:
-            return f"{value} {loaded.domains[value].zh}"
-        return str(value)
+            domain = loaded.domains[value]
+            return f"{value} {i18n.pick(domain.zh, domain.zh_hant, domain.zh)}"
+        return str(shown(dimension, value))
 
+    titles = {
+        "domain": _("by domain"),
+        "batch": _("by batch"),
+        "year": _("by year"),
+        "status": _("by status"),
+    }
     return [
-        render.BarChart(f"by {dimension}", [(name(dimension, v), n, v is None) for v, n in pairs])
+        render.BarChart(titles[dimension], [(name(dimension, v), n, v is None) for v, n in pairs])
         for dimension, pairs in breakdown.items()
     ]
 
 
 def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
     if published is None:
-        return f"{catalogued} entries catalogued; the size of the official list is unknown."
-    when = f" (official total as of {as_of})" if as_of else ""
-    return f"{catalogued} of {published} listed items catalogued{when}."
+        message = _("{catalogued} entries catalogued; the size of the official list is unknown.")
+    elif as_of:
+        message = _(
+            "{catalogued} of {published} listed items catalogued (official total as of {as_of})."
+        )
+    else:
+        message = _("{catalogued} of {published} listed items catalogued.")
+    return message.format(catalogued=catalogued, published=published, as_of=as_of)
 
 
 # ------------------------------------------------------------------ export and report
@@ -1228,7 +1323,7 @@ def _output_format(output: Path | None, given: Format | None, *, excel: bool) ->
     """The format to write: the output file's extension, which --format (or --excel) must not
     contradict; else --format; else CSV (to stdout, a pipe or a device)."""
     if excel and given not in (None, Format.CSV):
-        _usage("--excel makes a CSV file; use it with --format csv.", "--excel")
+        _usage(_("--excel makes a CSV file; use it with --format csv."), "--excel")
     wanted = Format.CSV if excel else given
     if output is None or str(output) == "-":
         return wanted or Format.CSV
@@ -1237,9 +1332,16 @@ def _output_format(output: Path | None, given: Format | None, *, excel: bool) ->
         if wanted is not None and wanted is not named:
             option = "--excel" if excel else "--format"
             _usage(
-                f"{output} is named for {named} but {option} asks for {wanted}; "
-                f"name the file .{wanted if wanted is not Format.SQLITE else 'db'} "
-                "or drop the option.",
+                _(
+                    "{output} is named for {named} but {option} asks for {wanted}; "
+                    "name the file .{extension} or drop the option."
+                ).format(
+                    output=output,
+                    named=named,
+                    option=option,
+                    wanted=wanted,
+                    extension=wanted if wanted is not Format.SQLITE else "db",
+                ),
                 option,
             )
         return named
@@ -1248,7 +1350,9 @@ def _output_format(output: Path | None, given: Format | None, *, excel: bool) ->
             return Format.CSV
         known = " ".join(EXTENSIONS)
         _usage(
-            f"cannot tell the format of {output} from its name; name it {known} or add --format.",
+            _(
+                "cannot tell the format of {output} from its name; name it {known} or add --format."
+            ).format(output=output, known=known),
             "--output",
         )
     return wanted
@@ -1261,12 +1365,17 @@ def _to_stdout(output: Path | None) -> bool:
 def _check_binary_destination(fmt: Format, output: Path | None) -> None:
     if fmt in BINARY_FORMATS and _to_stdout(output) and _stdout_is_terminal():
         extension = "db" if fmt is Format.SQLITE else str(fmt)
-        what = "a SQLite database" if fmt is Format.SQLITE else "an XLSX workbook"
-        _usage(
-            f"{what} is binary and would garble the terminal; write it with "
-            f"-o FILE.{extension}, or redirect it (> FILE.{extension}).",
-            "--format",
-        )
+        if fmt is Format.SQLITE:
+            message = _(
+                "a SQLite database is binary and would garble the terminal; write it with "
+                "-o FILE.{extension}, or redirect it (> FILE.{extension})."
+            )
+        else:
+            message = _(
+                "an XLSX workbook is binary and would garble the terminal; write it with "
+                "-o FILE.{extension}, or redirect it (> FILE.{extension})."
+            )
+        _usage(message.format(extension=extension), "--format")
 
 
 def _deliver(content: str | bytes, output: Path | None, force: bool, what: str) -> None:
@@ -1280,7 +1389,7 @@ def _deliver(content: str | bytes, output: Path | None, force: bool, what: str) 
         return
     assert output is not None
     store.write_atomically(output, data, replace=force)
-    _say(f"Wrote {what} to {output}.\n")
+    _say(_("Wrote {what} to {output}.").format(what=what, output=output) + "\n")
 
 
 def _filters_text(filters: query.Filters) -> str:
@@ -1363,13 +1472,20 @@ def export_command(
         ):
             if given:
                 name = "TOML" if fmt is Format.TOML else "SQLite"
-                _usage(f"a {name} export is a whole catalogue; drop {option}.", option)
+                _usage(
+                    _("a {format} export is a whole catalogue; drop {option}.").format(
+                        format=name, option=option
+                    ),
+                    option,
+                )
     if official and fmt is Format.HTML:
-        _usage("the report has its own layout; drop --layout.", "--layout")
+        _usage(_("the report has its own layout; drop --layout."), "--layout")
     if official and fields is not None:
-        _usage("the official layout has its own five columns; drop --fields.", "--fields")
+        _usage(_("the official layout has its own five columns; drop --fields."), "--fields")
     if official and (ordering.sort is not None or ordering.reverse):
-        _usage("the official layout keeps identifier order; drop --sort and --reverse.", "--sort")
+        _usage(
+            _("the official layout keeps identifier order; drop --sort and --reverse."), "--sort"
+        )
     _check_binary_destination(fmt, output)
     with _user_errors():
         loaded = _load(catalogue_path)
@@ -1473,12 +1589,18 @@ def report_command(
     if output is not None and not _to_stdout(output):
         named = EXTENSIONS.get(output.suffix.lower())
         if named is not Format.HTML and not _is_stream(output):
-            _usage(f"the report is HTML; name the file .html, not {output}.", "--output")
+            _usage(
+                _("the report is HTML; name the file .html, not {output}.").format(output=output),
+                "--output",
+            )
     with _user_errors():
         loaded = _load(catalogue_path)
         selected = store.canonical_order(query.select(loaded, filters, today=_today()))
         content = _report(loaded, selected, filters, headers, fields)
-        _deliver(content, output, force, f"a report of {len(selected)} standards")
+        what = ngettext(
+            "a report of {count} standard", "a report of {count} standards", len(selected)
+        )
+    _deliver(content, output, force, what.format(count=len(selected)))
 
 
 @app.command("validate")
@@ -1513,16 +1635,20 @@ def validate_command(
         if fix_format:
             with store.locked(store.target(path)):
                 if store.write(path, catalogue.load(path)):
-                    _say(f"Rewrote {path} in canonical form.\n")
+                    _say(_("Rewrote {path} in canonical form.").format(path=path) + "\n")
         elif check_format and not store.is_canonical(path, loaded):
             _fail(
-                f"{path} is valid but not in canonical form; "
-                f"gbastd validate --fix-format {path} rewrites it.",
+                _(
+                    "{path} is valid but not in canonical form; "
+                    "gbastd validate --fix-format {path} rewrites it."
+                ).format(path=path),
                 1,
             )
         _emit(
-            f"{path}: valid catalogue, {len(loaded.standards)} standards "
-            f"in {len(loaded.domains)} domains.\n"
+            _("{path}: valid catalogue, {standards} standards in {domains} domains.").format(
+                path=path, standards=len(loaded.standards), domains=len(loaded.domains)
+            )
+            + "\n"
         )
 
 
@@ -1540,12 +1666,12 @@ def _change(
         difference = edit.diff(before, after)
         if dry_run:
             _emit(diff_text(difference))
-            _say("Dry run: nothing was written.\n")
+            _say(_("Dry run: nothing was written.") + "\n")
             return before, after
         written = store.write(path, after)
     if _stdout_is_terminal():
         _emit(diff_text(difference))
-    _say(f"Wrote {path}.\n" if written else f"{path} is unchanged.\n")
+    _say((_("Wrote {path}.") if written else _("{path} is unchanged.")).format(path=path) + "\n")
     return before, after
 
 
@@ -1601,7 +1727,9 @@ def edit_command(
     changes: dict[str, Any] = {}
     for name, value in map(_assignment, assignments):
         if name in changes:
-            raise typer.BadParameter(f"sets {name} twice.", param_hint="'--set'")
+            raise typer.BadParameter(
+                _("sets {field} twice.").format(field=name), param_hint="'--set'"
+            )
         changes[name] = value
 
     def apply(loaded: Catalogue) -> Catalogue:
@@ -1732,17 +1860,37 @@ def import_command(
         (plan,) = plans
         outcome = plan.report
         for conflict in outcome.conflicts:
-            kept = "replaced" if overwrite else "kept"
-            _say(
-                f"Conflict: {conflict.entry}: {conflict.field}: catalogue has "
-                f"{conflict.current!r}, the list has {conflict.incoming!r} ({kept}).\n"
+            if overwrite:
+                message = _(
+                    "Conflict: {entry}: {field}: catalogue has {current}, the list has "
+                    "{incoming} (replaced)."
+                )
+            else:
+                message = _(
+                    "Conflict: {entry}: {field}: catalogue has {current}, the list has "
+                    "{incoming} (kept)."
+                )
+            shown = message.format(
+                entry=conflict.entry,
+                field=conflict.field,
+                current=repr(conflict.current),
+                incoming=repr(conflict.incoming),
             )
-        _say(
-            f"{len(rows)} rows: {len(outcome.added)} added, {len(outcome.updated)} updated, "
-            f"{outcome.unchanged} unchanged, {len(outcome.conflicts)} conflicts.\n"
+            _say(shown + "\n")
+        summary = _(
+            "{rows} rows: {added} added, {updated} updated, {unchanged} unchanged, "
+            "{conflicts} conflicts."
+        ).format(
+            rows=len(rows),
+            added=len(outcome.added),
+            updated=len(outcome.updated),
+            unchanged=outcome.unchanged,
+            conflicts=len(outcome.conflicts),
         )
+        _say(summary + "\n")
         if refusals:
-            _fail(f"A real import would be refused: {refusals[0]}", refusals[0].exit_code)
+            message = _("A real import would be refused: {reason}").format(reason=refusals[0])
+            _fail(message, refusals[0].exit_code)
 
 
 @app.command("diff")
@@ -1788,6 +1936,60 @@ def schema_command(
     _emit(json_value(model.model_json_schema()))
 
 
+# ------------------------------------------------------------------ the language of a run
+#
+# The language is chosen before Typer parses anything (options.language: --lang, else
+# $GBASTD_LANG, else the locale), so that help and usage errors speak it too. Every command
+# declares --lang all the same, so that it is documented, completed and checked where it is
+# given; the command bodies never see its value.
+
+LANG = _declared(options.LANG)
+
+
+def _speaking(callback: Callable[..., None]) -> Callable[..., None]:
+    """``callback`` with the --lang option, whose value it is not given."""
+    signature = inspect.signature(callback)
+
+    @functools.wraps(callback)
+    def run(*args: Any, lang: str | None = None, **values: Any) -> None:
+        callback(*args, **values)
+
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), LANG]
+    )
+    return run
+
+
+for _info in [app.registered_callback, *app.registered_commands]:
+    assert _info is not None and _info.callback is not None
+    _info.callback = _speaking(_info.callback)
+
+
+class _HelpFormatter(HelpFormatter):
+    """Click's help formatter, whose usage line starts in the run's language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+
+class _Context(typer.Context):
+    formatter_class = _HelpFormatter
+
+
+def _in_language(command: Command) -> None:
+    """Translate the help of ``command`` (a click command built from the app), of its
+    options and arguments, and of its subcommands, into the run's language."""
+    command.context_class = _Context
+    if command.help:
+        command.help = _(command.help)
+        command.short_help = command.help.strip().splitlines()[0]
+    for parameter in command.params:
+        if getattr(parameter, "help", None):
+            parameter.help = _(parameter.help)  # type: ignore[attr-defined]
+    for subcommand in getattr(command, "commands", {}).values():
+        _in_language(subcommand)
+
+
 def _app_for(args: Sequence[str]) -> typer.Typer:
     """Return an app holding just the command that argv names, or the whole app.
 
@@ -1811,21 +2013,140 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     # A short-lived process that makes no reference cycles worth collecting: the collector
     # would only walk a large catalogue's records again and again.
     gc.disable()
+    _speak(options.language(args, os.environ))
     try:
-        _app_for(args)(args=args, prog_name="gbastd")
-        code = 0
+        code = _run(args)
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:
-        _say("Interrupted.\n")
+        _say(_("Interrupted.") + "\n")
         code = 130
     except Exception as error:  # the last line of defence: one sentence, not a traceback
         if not (isinstance(error, OSError) and _Failure.error is not None):
-            _say(f"Error: internal error ({type(error).__name__}: {error}); please report it.\n")
+            message = _("Error: internal error ({kind}: {error}); please report it.")
+            _say(message.format(kind=type(error).__name__, error=error) + "\n")
         code = 1
     if _Failure.error is not None:  # stdout failed where click wrote (help): say so once
         code = _output_failed(_Failure.error)
     _exit(code)
+
+
+def _speak(language: str) -> None:
+    """Speak ``language`` in this run: gbastd's own words, and the few words of Typer's help
+    (Options, Arguments, default:, env var:), which typer.core takes from gettext under the
+    name ``_``: pointed at gbastd's catalogue, they are translated with the rest."""
+    i18n.use(language)
+    if language != i18n.ENGLISH:
+        typer.core._ = i18n._  # type: ignore[attr-defined]
+
+
+def _run(args: list[str]) -> int:
+    """Run the command ``args`` name and return its exit code; usage errors are reported in
+    the run's language."""
+    command = typer.main.get_command(_app_for(args))
+    if i18n.current() != i18n.ENGLISH:
+        _in_language(command)
+    try:
+        result = command.main(args=args, prog_name="gbastd", standalone_mode=False)
+    except UsageError as error:
+        _usage_error(error)
+        return error.exit_code
+    except ClickException as error:
+        _say(_("Error: {message}").format(message=error.format_message()) + "\n")
+        return error.exit_code
+    except typer.Abort:
+        _say(_("Aborted!") + "\n")
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def _usage_error(error: UsageError) -> None:
+    """Say what is wrong with a command line, as click does, in the run's language."""
+    if i18n.current() == i18n.ENGLISH or isinstance(error, NoArgsIsHelpError):
+        error.show()
+        return
+    text = ""
+    if error.ctx is not None:
+        hint = ""
+        if error.ctx.command.get_help_option(error.ctx) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=error.ctx.command_path, option=error.ctx.help_option_names[0]
+            )
+            hint += "\n"
+        text = f"{error.ctx.get_usage()}\n{hint}\n"
+    _say(text + _("Error: {message}").format(message=_click_message(error)) + "\n")
+
+
+def _click_message(error: UsageError) -> str:
+    """Click's message for a usage error, in the run's language."""
+    if isinstance(error, BadParameter) and not isinstance(error, MissingParameter):
+        hint = error.param_hint
+        if hint is None and error.param is not None:
+            hint = error.param.get_error_hint(error.ctx)  # type: ignore[arg-type]
+        if hint is not None:
+            hints = [hint] if isinstance(hint, str) else list(hint)
+            return _("Invalid value for {option}: {reason}").format(
+                option=" / ".join(f"'{name}'" for name in hints),
+                reason=_click_sentence(error.message),
+            )
+    return _click_sentence(error.format_message())
+
+
+_CLICK_SENTENCES = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"No such option: (?P<option>\S+)", N_("No such option: {option}")),
+        (
+            r"No such option: (?P<option>\S+)\. Did you mean (?P<close>.+)\?",
+            N_("No such option: {option}. Did you mean {close}?"),
+        ),
+        (
+            r"No such option: (?P<option>\S+) \(Possible options: (?P<close>.+)\)",
+            N_("No such option: {option} (possible options: {close})"),
+        ),
+        (r"Missing argument '(?P<argument>.+)'\.", N_("Missing argument '{argument}'.")),
+        (r"Missing option '(?P<option>.+)'\.", N_("Missing option '{option}'.")),
+        (
+            r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)",
+            N_("Got unexpected extra arguments ({arguments})."),
+        ),
+        (
+            r"Option '(?P<option>.+)' requires an argument\.",
+            N_("Option '{option}' requires an argument."),
+        ),
+        (
+            r"Option '(?P<option>.+)' does not take a value\.",
+            N_("Option '{option}' does not take a value."),
+        ),
+        (
+            r"(?P<value>'.*') is not one of (?P<choices>.*)\.",
+            N_("{value} is not one of {choices}."),
+        ),
+        (
+            r"(?P<value>'.*') is not a valid (?:integer|int range)\.",
+            N_("{value} is not a whole number."),
+        ),
+        (
+            r"(?P<value>.+) is not in the range (?P<range>.+)\.",
+            N_("{value} is not in the range {range}."),
+        ),
+        (
+            r"(?P<value>'.*') does not match the formats? '%Y-%m-%d'\.",
+            N_("{value} is not a date written YYYY-MM-DD."),
+        ),
+        (r"Missing command\.", N_("Missing command.")),
+        (r"No such command (?P<name>'.*')\.", N_("No such command {name}.")),
+    )
+)
+"""Click's own sentences (written in English inside click), matched whole and translated."""
+
+
+def _click_sentence(text: str) -> str:
+    for pattern, template in _CLICK_SENTENCES:
+        matched = pattern.fullmatch(text)
+        if matched:
+            return _(template).format(**matched.groupdict())
+    return text
 
 
 def _exit(code: int) -> NoReturn:

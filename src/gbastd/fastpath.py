@@ -199,6 +199,11 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any], list[str]] | None:
             values[option.name] = value
     if len(arguments) != len(command.arguments) or "-" in arguments:
         return None
+    for option in command.options:  # a choice from the environment: click refuses a bad one
+        raw = os.environ.get(option.envvar) if option.envvar else None
+        chosen = option.kind == options.CHOICE and values[option.name] is None
+        if raw and chosen and _value(option, raw) is None:
+            return None
     return args[0], values, arguments
 
 

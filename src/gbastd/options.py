@@ -11,13 +11,14 @@ usage error of the option that gave it.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from gbastd import query
+from gbastd import i18n, query
 from gbastd.catalogue import ENV_VAR
 from gbastd.errors import BadOption, UnknownField
 from gbastd.fields import FIELDS, TABLE_COLUMNS
 from gbastd.formats import ROW_WRITERS, Format, to_json_object
+from gbastd.i18n import LANGUAGES
 from gbastd.records import Standard, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -53,7 +54,7 @@ class Option(NamedTuple):
     fold_case: bool = False
     minimum: int | None = None
     maximum: int | None = None
-    envvar: str | None = None
+    envvar: str | None = None  # where the value comes from when the option is not given
     completes: str | None = None  # TAGS, FIELD_NAMES or FIELD_NAME
 
 
@@ -149,6 +150,18 @@ NO_PAGER = Option(
 )
 """Of every command that draws a table on a terminal; in a pipe it changes nothing."""
 
+LANG = Option(
+    "lang",
+    ("--lang",),
+    CHOICE,
+    "Display language: zh-Hans, zh-Hant or en (default: $GBASTD_LANG, else the locale).",
+    choices=LANGUAGES,
+    fold_case=True,
+    envvar="GBASTD_LANG",
+)
+"""Of every command (cli.py gives it to each). Machine formats keep schema keys and stored
+values whatever the language, so a pipe's output never depends on it."""
+
 
 class Command(NamedTuple):
     """Everything a read command accepts: its positional arguments and its options."""
@@ -160,12 +173,37 @@ class Command(NamedTuple):
 COMMANDS = {
     "list": Command(
         (),
-        (*FILTER_OPTIONS, *ORDERING_OPTIONS, FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE),
+        (
+            *FILTER_OPTIONS,
+            *ORDERING_OPTIONS,
+            FIELDS_OPTION,
+            LIST_FORMAT,
+            NO_PAGER,
+            CATALOGUE,
+            LANG,
+        ),
     ),
-    "show": Command(("keys",), (FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE)),
+    "show": Command(("keys",), (FIELDS_OPTION, LIST_FORMAT, NO_PAGER, CATALOGUE, LANG)),
 }
 """The commands whose piped answers fastpath.py gives; tests/test_fastpath.py holds each to the
 Typer command's own parameters, and both paths to the same output."""
+
+
+def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language a command line asks for: its last ``--lang`` that names one (options
+    end at ``--``), else ``$GBASTD_LANG``, else the locale's. Read before the CLI parses
+    anything, so that its help and errors are in that language too; a ``--lang`` that names
+    none is then the CLI's usage error."""
+    chosen = None
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--":
+            break
+        if token == "--lang":
+            token = "--lang=" + next(tokens, "")
+        if token.startswith("--lang="):
+            chosen = i18n.named(token.partition("=")[2]) or chosen
+    return chosen or i18n.of_environment(environ)
 
 
 # ------------------------------------------------------------------ what the values mean

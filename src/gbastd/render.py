@@ -9,7 +9,8 @@ drawn: when the terminal is too narrow for its columns, it becomes one block per
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from rich import box
@@ -18,8 +19,11 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from gbastd.fields import ENTRY_FIELDS, Kind
+from gbastd import i18n
+from gbastd.fields import BY_NAME, ENTRY_FIELDS, Kind
 from gbastd.formats import cell
+from gbastd.i18n import N_, _
+from gbastd.records import Domain, Status
 from gbastd.text import escape_controls
 
 _STATUS_STYLES = {"current": "green", "upcoming": "yellow", "withdrawn": "red"}
@@ -35,6 +39,66 @@ _ITEMS = frozenset(f.name for f in ENTRY_FIELDS if f.kind is Kind.TAGS)
 _ITEM_SEPARATOR = ", "
 # Between two columns: the cell's right padding and the box's blank divider.
 _GAP = 2
+
+
+# ------------------------------------------------------------------ words in the run's language
+#
+# A terminal speaks the run's language: headers are the field table's labels, a status and a
+# domain are named in words. Pipes and files keep schema keys and stored values (formats.py).
+
+_WORDS = {
+    "tag": N_("Tag"),
+    "zh": N_("Simplified Chinese"),
+    "zh_hant": N_("Traditional Chinese"),
+    "en": N_("English"),
+    "count": N_("Entries"),
+    "entries": N_("Entries"),
+    "domain": N_("Domain"),
+    "year": N_("Year listed"),
+    "field": N_("Field"),
+    "value": N_("Value"),
+}
+"""Headers of columns that are not fields (of domains and stats)."""
+_STATUS_WORDS = {
+    Status.CURRENT: N_("current"),
+    Status.UPCOMING: N_("upcoming"),
+    Status.WITHDRAWN: N_("withdrawn"),
+    "unknown": N_("unknown"),
+}
+
+
+def header(name: str) -> str:
+    """The header of a column in the run's language: a field's label, else a word of ours."""
+    field = BY_NAME.get(name)
+    if field is not None:
+        return i18n.pick(*field.labels)
+    return _(_WORDS.get(name, name))
+
+
+def in_words(domains: Mapping[str, Domain]) -> Callable[[str, Any], Any]:
+    """How a terminal shows a value in the run's language: a status in words, domains by
+    their labels in Chinese (by tag in English, as ``--domain`` takes them)."""
+
+    def shown(name: str, value: Any) -> Any:
+        if name == "status" and isinstance(value, str):
+            return _(_STATUS_WORDS.get(value, value))
+        if i18n.current() == i18n.ENGLISH:
+            return value
+        if name == "domains" and isinstance(value, tuple):
+            return tuple(_domain_label(domains.get(tag), tag) for tag in value)
+        if name == "domain" and isinstance(value, str):  # a count by domain
+            return _domain_label(domains.get(value), value)
+        return value
+
+    return shown
+
+
+def _domain_label(domain: Domain | None, tag: str) -> str:
+    return tag if domain is None else i18n.pick(domain.zh, domain.zh_hant, domain.en)
+
+
+def _as_stored(name: str, value: Any) -> Any:
+    return value
 
 
 def _text(value: Any, *, separator: str | None = None) -> Text:
@@ -64,9 +128,18 @@ class _Column(NamedTuple):
         return max([self.least, *self.lines])
 
 
-def _column(name: str, cells: Sequence[Text], values: Sequence[Any]) -> _Column:
+def _least_heading(heading: str) -> int:
+    """The narrowest a header may fold to: a word of letters whole, a Chinese character alone."""
+    runs = [run for word in heading.split() for run in _RUNS.findall(word)]
+    return max(map(cell_len, runs), default=0)
+
+
+_RUNS = re.compile(r"[\x21-\x7e]+|.")  # a run of ASCII (a word, a key), else one character
+
+
+def _column(name: str, heading: str, cells: Sequence[Text], values: Sequence[Any]) -> _Column:
     lines = [cell_len(text.plain) for text in cells]
-    least = cell_len(name)
+    least = _least_heading(heading)
     if name in _NO_WRAP:
         least = max([least, *lines])
     elif name in _ITEMS:  # each item whole, with the separator's comma that follows it
@@ -133,26 +206,44 @@ class Fitted:
     it must; one block per row where the terminal is too narrow for that."""
 
     def __init__(
-        self, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, drop_unknown: bool
+        self,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        drop_unknown: bool,
+        headers: Mapping[str, str],
+        shown: Callable[[str, Any], Any],
     ) -> None:
-        shown = [
+        kept = [
             index
             for index in range(len(columns))
             if not drop_unknown or not rows or any(not _unknown(row[index]) for row in rows)
         ] or list(range(len(columns)))
-        self.dropped = tuple(name for index, name in enumerate(columns) if index not in shown)
-        self.columns = tuple(columns[index] for index in shown)
-        self.rows = [tuple(row[index] for index in shown) for row in rows]
+        self.dropped = tuple(
+            headers.get(name, name) for index, name in enumerate(columns) if index not in kept
+        )
+        self.columns = tuple(columns[index] for index in kept)
+        self.headers = tuple(headers.get(name, name) for name in self.columns)
+        self.rows = [tuple(row[index] for index in kept) for row in rows]
+        self._words = words = [
+            tuple(shown(name, value) for name, value in zip(self.columns, row, strict=True))
+            for row in self.rows
+        ]
         self._cells = [
             [
                 _text(value, separator=_ITEM_SEPARATOR if name in _ITEMS else None)
                 for name, value in zip(self.columns, row, strict=True)
             ]
-            for row in self.rows
+            for row in words
         ]
         self._measured = [
-            _column(name, [cells[index] for cells in self._cells], [r[index] for r in self.rows])
-            for index, name in enumerate(self.columns)
+            _column(
+                name,
+                heading,
+                [cells[index] for cells in self._cells],
+                [row[index] for row in words],
+            )
+            for index, (name, heading) in enumerate(zip(self.columns, self.headers, strict=True))
         ]
 
     def needed_width(self) -> int:
@@ -163,7 +254,7 @@ class Fitted:
         room = options.max_width - _GAP * (len(self.columns) - 1)
         widths = _widths(self._measured, room)
         if widths is None:
-            yield from _blocks(self.columns, self.rows)
+            yield from _blocks(self.headers, self._words)
         else:
             yield self._table(widths)
 
@@ -175,8 +266,9 @@ class Fitted:
             padding=(0, 1, 0, 0),
             header_style="bold",
         )
-        for column, width in zip(self._measured, widths, strict=True):
-            grid.add_column(column.name, no_wrap=not column.wraps, overflow="fold", width=width)
+        for column, heading, width in zip(self._measured, self.headers, widths, strict=True):
+            title = Text(heading, no_wrap=False, overflow="fold")  # folds as _least_heading says
+            grid.add_column(title, no_wrap=not column.wraps, overflow="fold", width=width)
         status = self.columns.index("status") if "status" in self.columns else None
         for row, cells in zip(self.rows, self._cells, strict=True):
             if status is not None:
@@ -186,19 +278,27 @@ class Fitted:
 
 
 def table(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, drop_unknown: bool = False
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    drop_unknown: bool = False,
+    headers: Mapping[str, str] | None = None,
+    shown: Callable[[str, Any], Any] = _as_stored,
 ) -> Fitted:
-    """Return rows as a table (absent values as a dim dash) that fits the terminal; with
+    """Return rows as a table (absent values as a dim dash) that fits the terminal, its
+    columns headed by ``headers`` (else their names) and each value as ``shown`` says; with
     ``drop_unknown``, a column unknown in every row is left out (``Fitted.dropped`` names it)."""
-    return Fitted(columns, list(rows), drop_unknown=drop_unknown)
+    return Fitted(
+        columns, list(rows), drop_unknown=drop_unknown, headers=headers or {}, shown=shown
+    )
 
 
-def _blocks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[Text]:
-    """One block of ``field: value`` lines per row, blocks apart; text folds as it must."""
+def _blocks(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[Text]:
+    """One block of ``name: value`` lines per row, blocks apart; text folds as it must."""
     for number, row in enumerate(rows):
         if number:
             yield Text("")
-        for name, value in zip(columns, row, strict=True):
+        for name, value in zip(names, row, strict=True):
             line = Text(f"{name}: ", style="bold")
             line.append_text(_text(value))
             line.overflow = "fold"
@@ -234,7 +334,7 @@ class Record:
 
 
 def _shown(value: Any) -> Any:
-    return "unknown" if value is None or value == () else value
+    return _("unknown") if value is None or value == () else value
 
 
 def record(pairs: Iterable[tuple[str, Any]], *, title: str | None = None) -> Record:
