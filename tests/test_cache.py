@@ -262,7 +262,7 @@ def test_an_entry_that_will_not_decode_is_rebuilt_not_an_error(copy: Path) -> No
     about, (info, domains, tags, blobs) = marshal.loads(
         snapshot.read_bytes()[len(cache.seal(b"")) :]
     )
-    damaged = (about, (info, domains, tags, (blobs[0][:2], *blobs[1:])))
+    damaged = (about, (info, domains, tags, (blobs[0][:5], *blobs[1:])))  # type code, length
     snapshot.write_bytes(cache.seal(marshal.dumps(damaged)))
     again = subprocess.run(args, env=env, capture_output=True, check=False)
     assert (again.returncode, again.stdout, again.stderr) == (0, expected, b"")

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from gbastd import catalogue, options, query
 from gbastd.options import Listing, Option
+from gbastd.records import paused_collector
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
@@ -98,7 +99,10 @@ def run(args: Sequence[str]) -> None:
     if sys.stdout is None or os.isatty(1):
         return
     try:
-        data = answer(args)
+        # Answering builds many objects and no cycles, and the process ends right after:
+        # the garbage collector's passes would only walk them (see records.paused_collector).
+        with paused_collector():
+            data = answer(args)
         if data is None:
             return
         try:
