@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gbastd import cache, catalogue, query
+from gbastd import cache, catalogue, formats, query
 from gbastd.errors import StandardNotFound
+from gbastd.fields import FIELDS
 from gbastd.query import SortedLines
-from gbastd.records import Catalogue
+from gbastd.records import Catalogue, Selection, Standards
 
 from .conftest import ROOT, edited_mini
 
@@ -147,3 +148,80 @@ def test_the_real_catalogue_answers_the_same_kept_or_computed() -> None:
     for standard in entries:
         for word in (standard.title_zh[:2], standard.code or "", standard.gba_id or ""):
             assert query.search(kept.standards, word) == query.search(entries, word)
+
+
+def _json_both_ways(loaded: Catalogue, filters: query.Filters, today: str) -> tuple[str, str]:
+    """JSON and JSON Lines of every field of the selected entries, as export writes them."""
+    rows = query.rows(query.select(loaded, filters, today=today), FIELDS, today=today)
+    return formats.to_json(FIELDS, rows), formats.to_jsonl(FIELDS, rows)
+
+
+def _json_computed(loaded: Catalogue, filters: query.Filters, today: str) -> tuple[str, str]:
+    """The same, from a plain list of the entries: nothing kept, every object encoded."""
+    plain = loaded._replace(standards=Standards.of(loaded.standards))
+    assert not plain.standards.keeps
+    rows = query.rows(query.select(plain, filters, today=today), FIELDS, today=today)
+    return formats.to_json(FIELDS, rows), formats.to_jsonl(FIELDS, rows)
+
+
+_SELECTIONS = [
+    query.Filters(),
+    query.Filters(domains=("food",)),
+    query.Filters(search="米"),  # ranked: positions out of catalogue order
+    query.Filters(domains=("food",), search="标准"),
+    query.Filters(domains=("food",), batch=1),  # a filter by value: no positions kept
+]
+
+
+@pytest.mark.parametrize("today", ["1990-01-01", "2026-11-27", "3000-01-01"])
+def test_kept_json_objects_write_what_encoding_writes(
+    today: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every field of entries as JSON, from the objects kept beside the snapshot (first built,
+    then read back), is byte for byte what encoding the rows writes, on any day: an entry
+    that states no status has the one its dates imply that day."""
+    path = ROOT / "data" / "standards.toml"
+    loaded = catalogue.load(path)
+    assert any(standard.status is None for standard in loaded.standards)
+    expected = [_json_computed(loaded, filters, today) for filters in _SELECTIONS]
+    assert [_json_both_ways(loaded, filters, today) for filters in _SELECTIONS] == expected
+    assert [p.name.rsplit(".", 1)[1] for p in index_files()].count("index-json") == 1
+
+    def no_building(*args: object) -> None:
+        raise AssertionError("the objects were encoded again")
+
+    monkeypatch.setattr(formats, "_kept_text", no_building)
+    again = catalogue.load(path)
+    assert [_json_both_ways(again, filters, today) for filters in _SELECTIONS] == expected
+
+
+@given(st.lists(st.integers(0, 58), max_size=80), st.sampled_from(["1990-01-01", "3000-01-01"]))
+def test_kept_json_objects_of_any_positions(positions: list[int], today: str) -> None:
+    """Entries in any order, repeated or not, following each other in the catalogue or not:
+    the kept objects join into what encoding their rows writes."""
+    loaded = catalogue.load(ROOT / "data" / "standards.toml")
+    standards = loaded.standards
+    assert len(standards) == 59
+    rows = query.rows(Selection.of(standards, positions), FIELDS, today=today)
+    assert isinstance(rows, query.Rows)
+    plain = query.rows([standards[i] for i in positions], FIELDS, today=today)
+    assert formats.to_json(FIELDS, rows) == formats.to_json(FIELDS, plain)
+    assert formats.to_jsonl(FIELDS, rows) == formats.to_jsonl(FIELDS, plain)
+
+
+def test_changed_rows_or_selections_are_encoded_as_they_stand(copy: Path) -> None:
+    """A list of rows or entries changed after it was made is not joined from kept objects:
+    what is written is what it holds."""
+    loaded = catalogue.load(copy)
+    today = "2026-11-27"
+    selection = query.select(loaded, query.Filters(), today=today)
+    assert isinstance(selection, Selection) and selection.intact()
+    rows = query.rows(selection, FIELDS, today=today)
+    rows[0] = tuple("changed" if isinstance(value, str) else value for value in rows[0])
+    assert '"changed"' in formats.to_json(FIELDS, rows)
+    selection.reverse()
+    assert not selection.intact()
+    reversed_rows = query.rows(selection, FIELDS, today=today)
+    assert not isinstance(reversed_rows, query.Rows)
+    plain = query.rows(list(loaded.standards)[::-1], FIELDS, today=today)
+    assert formats.to_json(FIELDS, reversed_rows) == formats.to_json(FIELDS, plain)

@@ -6,13 +6,22 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import is_ as _is
 from operator import itemgetter
 
 from gbastd import text
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Kind, Search
 from gbastd.i18n import _
-from gbastd.records import Catalogue, Domain, Standard, Standards, Status
+from gbastd.records import (
+    Catalogue,
+    Domain,
+    Selection,
+    Standard,
+    Standards,
+    Status,
+    paused_collector,
+)
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
@@ -41,6 +50,9 @@ class Filters(NamedTuple):
     until: str | None = None
     publisher: str | None = None
     search: str | None = None
+
+
+_NO_FILTERS = Filters()
 
 
 def status_of(standard: Standard, today: str) -> str | None:
@@ -95,9 +107,16 @@ def _selected(
             positions.sort()
     if filters.domains:
         positions = standards.positions_with_any_domain(filters.domains, positions)
-    selected: Iterable[Standard] = (
-        standards if positions is None else [standards[i] for i in positions]
-    )
+    if positions is None:
+        positions = range(len(standards))
+    if not isinstance(standards, Standards):
+        selected: Iterable[Standard] = [standards[i] for i in positions]
+    elif filters._replace(domains=(), search=None) == _NO_FILTERS:
+        # Chosen by position alone: the list says which positions, for writers that use
+        # what is kept per position (formats.py: the JSON of every entry).
+        return Selection.of(standards, positions)
+    else:
+        selected = standards.at(positions)
     if filters.status is not None:
         status = None if filters.status == UNKNOWN else filters.status
         selected = [s for s in selected if status_of(s, today) == status]
@@ -180,17 +199,52 @@ def _sort_key(value: Any, *, pinyin: bool = False) -> Any:
 def rows(
     standards: Iterable[Standard], fields: Sequence[str], *, today: str
 ) -> list[tuple[Any, ...]]:
-    """Project entries onto ``fields`` (status resolved as of ``today``), as output rows."""
+    """Project entries onto ``fields`` (status resolved as of ``today``), as output rows.
+
+    Rows of a ``Selection`` come as ``Rows``, which say what entries they are of."""
+    entries = standards if isinstance(standards, list) else list(standards)
     indices = [FIELDS.index(name) for name in fields]
-    read = _reader(indices)
-    if _STATUS in indices:  # the stated status, else the one the dates imply
-        spot = indices.index(_STATUS)
-        return [
-            (*row[:spot], status_of(s, today), *row[spot + 1 :])
-            for s in standards
-            for row in (read(s),)
-        ]
-    return list(map(read, standards))
+    with paused_collector():  # new tuples, no cycles: see records.paused_collector
+        made = list(map(_reader(indices), entries))
+        if _STATUS in indices:  # the stated status, else the one the dates imply
+            spot = indices.index(_STATUS)
+            # Only an entry without a stated status needs its row made again (most state one).
+            for k in [k for k, row in enumerate(made) if row[spot] is None]:
+                row, entry = made[k], entries[k]
+                implied = _status(None, entry.effective, entry.issued, today)
+                made[k] = (*row[:spot], implied, *row[spot + 1 :])
+    if isinstance(entries, Selection) and entries.intact():
+        assert entries.source is not None  # intact
+        return Rows(made, entries.source, entries.positions, tuple(fields))
+    return made
+
+
+if TYPE_CHECKING:
+    _RowList = list[tuple[Any, ...]]
+else:  # Any is typing's: at run time, any list
+    _RowList = list
+
+
+class Rows(_RowList):
+    """Rows of the entries of a ``Selection``: a list like any other, that also says which
+    entries of which catalogue they are the rows of, and with which fields, so that a writer
+    can use what is kept beside the catalogue's snapshot for those entries (formats.py).
+    ``intact`` says whether it still holds exactly the rows it was made with."""
+
+    def __init__(
+        self,
+        made: list[tuple[Any, ...]],
+        source: Standards,
+        positions: tuple[int, ...],
+        fields: tuple[str, ...],
+    ) -> None:
+        super().__init__(made)
+        self.source, self.positions, self.fields = source, positions, fields
+        self._made = tuple(made)  # the row objects themselves (tuples: immutable)
+
+    def intact(self) -> bool:
+        """Whether it holds the rows it was made with, each at its place."""
+        return len(self) == len(self._made) and all(map(_is, self, self._made))
 
 
 def _position(standards: Sequence[Standard], key: str, keys: Keys) -> int | None:
