@@ -53,6 +53,7 @@ def goals(results: str) -> Iterator[Goal]:
     startup = medians(f"{results}/hf_goal_startup.json")
     floor = startup.get("python -c pass (same venv)")
     jq = startup.get("jq (json, same data)")
+    typer = startup.get("typer floor (bare app, same venv)")
     for command in ("gbastd list --domain food --format csv", "gbastd show WQ1-8"):
         if command in startup and floor:
             mine = startup[command]
@@ -70,6 +71,14 @@ def goals(results: str) -> Iterator[Goal]:
                     1,
                     strictly=True,
                 )
+    main_job = startup.get("gbastd list --domain food --format csv")
+    if main_job and typer:  # issue 13's goal for the main job, beside the bare Typer app
+        yield Goal(
+            "start-up: list --domain food --format csv vs the bare Typer app",
+            f"{ms(main_job)} vs {ms(typer)}",
+            main_job / typer,
+            1.15,
+        )
 
     reads = medians(f"{results}/hf_goal_reads_100000.json")
     main_job = reads.pop("main job: list --domain food --format csv", None)

@@ -13,7 +13,8 @@
 # it; the peers csvkit and sqlite-utils into another; jq, mlr, sqlite3 and hyperfine from Debian.
 #
 # The "goals" phase measures issue 14's goals, each as a ratio in one hyperfine run with its
-# target (bench/goals.py renders them): start-up against `python -c pass` and jq; every read
+# target (bench/goals.py renders them): start-up against `python -c pass`, jq and the bare Typer
+# app (issue 13: the main job within 1.15x of it); every read
 # command at 100k against the main job; the main job with all fields against the peers; the
 # first run at 1M's peak memory against the TOML parser's own (each size part only when NS has
 # that size: NS="emb" PHASES="install goals render" measures start-up alone).
@@ -222,6 +223,7 @@ goals() {
   same_output startup-show "$G show WQ1-8" "$full show WQ1-8"
   hf --export-json "$RES/hf_goal_startup.json" \
     -n "python -c pass (same venv)" "$GPY -c pass" \
+    -n "typer floor (bare app, same venv)" "$GPY $T/typer_min.py" \
     -n "gbastd list --domain food --format csv" "$G list --domain food --format csv" \
     -n "gbastd show WQ1-8" "$G show WQ1-8" \
     -n "jq (json, same data)" "jq -r '[\"code\",\"title_zh\"], (.[] | select(any(.domains[]; . == \"food\")) | [.code, .title_zh]) | @csv' $e.json"
