@@ -37,7 +37,7 @@ def catalogue_path(language: str) -> Path:
     return PACKAGE / "locale" / i18n.CATALOGUE_NAMES[language] / "LC_MESSAGES" / "gbastd.po"
 
 
-Found = tuple[str | tuple[str, str], str, int | None]
+Found = tuple[str | tuple[str, ...], str, int | None]
 """A message (a pair for a plural), and the file (or command) and line where it was found."""
 
 
@@ -67,7 +67,7 @@ def gather() -> Catalog:
     found += _marked(Path(inspect.getfile(typer.core)), "typer/core.py")
     template = Catalog(project="gbastd", fuzzy=False)
     for message, where, line in found:
-        template.add(message, locations=[(where, line)])
+        template.add(message, locations=[(where, line or 0)])
     return template
 
 

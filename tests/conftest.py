@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gbastd
+from gbastd import i18n
 from gbastd.catalogue import ENV_VAR
 from gbastd.records import Catalogue
 
@@ -34,8 +35,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _isolated_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """No test sees the developer's catalogue choice, cache, colours or terminal width."""
+    """No test sees the developer's catalogue choice, cache, colours, terminal width or
+    language (tests of the language choose their own)."""
     monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.setenv("GBASTD_LANG", "en")
+    i18n.use(i18n.ENGLISH)
     monkeypatch.delenv("GBASTD_NO_CACHE", raising=False)
     monkeypatch.setenv("GBASTD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("NO_COLOR", "1")

@@ -224,8 +224,12 @@ class ReadmeRuns:
         self.base = base
         bin_dir = Path(sys.executable).parent
         assert (bin_dir / "gbastd").exists(), f"gbastd is not installed in {bin_dir}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GBASTD_")}
+        locale = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")  # English, as the README shows
+        self.env = {
+            k: v for k, v in os.environ.items() if not k.startswith("GBASTD_") and k not in locale
+        }
         self.env.update(
+            LANG="C.UTF-8",
             PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
             GBASTD_CACHE_DIR=str(base / "cache"),
             HOME=str(base / "home"),

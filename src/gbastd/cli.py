@@ -1036,7 +1036,7 @@ def show_command(
 
             columns = fields or FIELDS
             rows = query.rows(found, columns, today=_today())
-            labels = [render.header(name) for name in columns]
+            labels = [render.label(name) for name in columns]
             shown = render.in_words(loaded.domains)
             records = [
                 render.record(
@@ -1167,7 +1167,9 @@ def stats_command(
                         "catalogued": catalogued,
                         "published_total": info.published_total,
                         "as_of": info.as_of,
-                        "coverage": coverage,
+                        "coverage": _coverage(
+                            catalogued, info.published_total, info.as_of, translated=False
+                        ),
                         "published_totals": [t._asdict() for t in info.totals],
                         **{
                             f"by_{dim}": [{"value": v, "count": c} for v, c in pairs]
@@ -1206,16 +1208,21 @@ def _charts(loaded: Catalogue, breakdown: dict[str, list[tuple[Any, int]]]) -> l
     ]
 
 
-def _coverage(catalogued: int, published: int | None, as_of: str | None) -> str:
+def _coverage(
+    catalogued: int, published: int | None, as_of: str | None, *, translated: bool = True
+) -> str:
+    """How much of the official list the catalogue holds: in the run's language on a
+    terminal, in English in machine formats (a value scripts may compare)."""
     if published is None:
-        message = _("{catalogued} entries catalogued; the size of the official list is unknown.")
+        message = N_("{catalogued} entries catalogued; the size of the official list is unknown.")
     elif as_of:
-        message = _(
+        message = N_(
             "{catalogued} of {published} listed items catalogued (official total as of {as_of})."
         )
     else:
-        message = _("{catalogued} of {published} listed items catalogued.")
-    return message.format(catalogued=catalogued, published=published, as_of=as_of)
+        message = N_("{catalogued} of {published} listed items catalogued.")
+    template = _(message) if translated else message
+    return template.format(catalogued=catalogued, published=published, as_of=as_of)
 
 
 # ------------------------------------------------------------------ export and report
@@ -1822,6 +1829,7 @@ def import_command(
     next page merged, notes left out. Matches rows by gba_id, then code, then title: adds new
     entries, fills values entries lacked, and reports values that differ (kept unless
     --overwrite). --dry-run shows the whole plan, and what a real import would still need.
+
     Example: gbastd import list.pdf --source https://example.org/list --domain food
     """
     from gbastd import edit, sheets
@@ -1904,6 +1912,7 @@ def diff_command(
     """Show entries added, removed and changed between two catalogues.
 
     Exit 0 when they hold the same, 1 when they differ, 2 when one cannot be read (as diff).
+
     Example: gbastd diff old.toml data/standards.toml --format json
     """
     from gbastd import edit
@@ -1976,10 +1985,25 @@ class _Context(typer.Context):
     formatter_class = _HelpFormatter
 
 
+HELP_OPTION_HELP = N_("Show this message and exit.")
+"""click's help of -h/--help, an option it adds to each command when asked for it."""
+
+
+def _translated_help_option(made: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def translated(ctx: Any) -> Any:
+        option = made(ctx)
+        if option is not None and option.help == HELP_OPTION_HELP:
+            option.help = _(HELP_OPTION_HELP)
+        return option
+
+    return translated
+
+
 def _in_language(command: Command) -> None:
     """Translate the help of ``command`` (a click command built from the app), of its
     options and arguments, and of its subcommands, into the run's language."""
     command.context_class = _Context
+    command.get_help_option = _translated_help_option(command.get_help_option)  # type: ignore[method-assign, assignment]
     if command.help:
         command.help = _(command.help)
         command.short_help = command.help.strip().splitlines()[0]
@@ -2036,8 +2060,7 @@ def _speak(language: str) -> None:
     (Options, Arguments, default:, env var:), which typer.core takes from gettext under the
     name ``_``: pointed at gbastd's catalogue, they are translated with the rest."""
     i18n.use(language)
-    if language != i18n.ENGLISH:
-        typer.core._ = i18n._  # type: ignore[attr-defined]
+    typer.core._ = i18n._  # type: ignore[attr-defined]
 
 
 def _run(args: list[str]) -> int:
@@ -2083,11 +2106,10 @@ def _click_message(error: UsageError) -> str:
         hint = error.param_hint
         if hint is None and error.param is not None:
             hint = error.param.get_error_hint(error.ctx)  # type: ignore[arg-type]
-        if hint is not None:
-            hints = [hint] if isinstance(hint, str) else list(hint)
+        if hint is not None:  # quoted already when one text, as click's _join_param_hints
+            hints = hint if isinstance(hint, str) else " / ".join(f"'{h}'" for h in hint)
             return _("Invalid value for {option}: {reason}").format(
-                option=" / ".join(f"'{name}'" for name in hints),
-                reason=_click_sentence(error.message),
+                option=hints, reason=_click_sentence(error.message)
             )
     return _click_sentence(error.format_message())
 

@@ -58,11 +58,18 @@ class Field(NamedTuple):
     minimum: int | None = None  # an integer's smallest value
     search: Search | None = None
     column: bool = False  # one of the default table columns of list and search
+    heading: tuple[str, str, str] | None = None  # a table column's short header, zh/zh-Hant/en
 
     @property
     def labels(self) -> tuple[str, str, str]:
         """The labels in zh, zh-Hant and en."""
         return self.zh, self.zh_hant, self.en
+
+    @property
+    def headings(self) -> tuple[str, str, str]:
+        """The header of the field's table column in zh, zh-Hant and en: short where the
+        label is long, so that a table fits a narrow terminal with its header on one line."""
+        return self.heading or self.labels
 
 
 ENTRY_FIELDS: tuple[Field, ...] = (
@@ -79,6 +86,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         aliases=("识别号",),
         search=Search.ID,
         column=True,
+        heading=("识别号", "識別號", "ID"),
     ),
     Field(
         "code",
@@ -92,6 +100,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         aliases=("标准号",),
         search=Search.ID,
         column=True,
+        heading=("标准编号", "標準編號", "Code"),
     ),
     Field(
         "title_zh",
@@ -105,6 +114,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
         official="标准名称",
         search=Search.TITLE,
         column=True,
+        heading=("标准名称", "標準名稱（簡體）", "Title"),
     ),
     Field(
         "title_zh_hant",

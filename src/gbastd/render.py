@@ -37,6 +37,8 @@ _NO_WRAP = frozenset({"tag", "count", *(f.name for f in ENTRY_FIELDS if f.kind i
 # Lists whose items are never broken inside, though the list may wrap between them.
 _ITEMS = frozenset(f.name for f in ENTRY_FIELDS if f.kind is Kind.TAGS)
 _ITEM_SEPARATOR = ", "
+# A label may fold down to its column's width, but never to fewer cells than this.
+_HEADER_FOLD = 4
 # Between two columns: the cell's right padding and the box's blank divider.
 _GAP = 2
 
@@ -71,8 +73,13 @@ def header(name: str) -> str:
     """The header of a column in the run's language: a field's label, else a word of ours."""
     field = BY_NAME.get(name)
     if field is not None:
-        return i18n.pick(*field.labels)
+        return i18n.pick(*field.headings)
     return _(_WORDS.get(name, name))
+
+
+def label(name: str) -> str:
+    """A field's label in the run's language, as ``show`` names it."""
+    return i18n.pick(*BY_NAME[name].labels)
 
 
 def in_words(domains: Mapping[str, Domain]) -> Callable[[str, Any], Any]:
@@ -122,10 +129,12 @@ class _Column(NamedTuple):
     wraps: bool
     least: int
     lines: list[int]
+    heading: int  # the header's width on one line
+    word: int  # the width that keeps each word of the header whole
 
     @property
     def most(self) -> int:
-        return max([self.least, *self.lines])
+        return max([self.least, self.heading, *self.lines])
 
 
 def _least_heading(heading: str) -> int:
@@ -139,7 +148,7 @@ _RUNS = re.compile(r"[\x21-\x7e]+|.")  # a run of ASCII (a word, a key), else on
 
 def _column(name: str, heading: str, cells: Sequence[Text], values: Sequence[Any]) -> _Column:
     lines = [cell_len(text.plain) for text in cells]
-    least = _least_heading(heading)
+    least = 0
     if name in _NO_WRAP:
         least = max([least, *lines])
     elif name in _ITEMS:  # each item whole, with the separator's comma that follows it
@@ -152,7 +161,12 @@ def _column(name: str, heading: str, cells: Sequence[Text], values: Sequence[Any
         least = max([least, *map(cell_len, items)])
     else:
         least = max(least, min(_MIN_TEXT_WIDTH, max(lines, default=0)))
-    return _Column(name, name not in _NO_WRAP, least, lines)
+    word = _least_heading(heading)
+    # A schema key is never broken; a label's words fold like text, to the column's own
+    # width (or a few cells): the widths give them back first where there is room.
+    folded = word if heading == name else min(word, max(least, _HEADER_FOLD))
+    least = max(least, folded)
+    return _Column(name, name not in _NO_WRAP, least, lines, cell_len(heading), word)
 
 
 def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
@@ -165,6 +179,11 @@ def _widths(columns: Sequence[_Column], room: int) -> list[int] | None:
     spare = room - sum(widths)
     if spare < 0:
         return None
+    for index, column in enumerate(columns):  # first, each header's words whole where they fit
+        need = column.word - widths[index]
+        if 0 < need <= spare:
+            widths[index] += need
+            spare -= need
     flexible = [index for index, column in enumerate(columns) if column.most > column.least]
     rows = range(len(columns[0].lines)) if columns else range(0)
     while spare:  # widen the column that puts most rows on one line for each cell it takes

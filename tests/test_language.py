@@ -1,0 +1,189 @@
+"""The display language: chosen by --lang, else GBASTD_LANG, else the locale; spoken by
+terminals, help and messages; never by pipes, whose output keeps schema keys and values."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from gbastd import i18n
+from gbastd.fields import BY_NAME, ENTRY_FIELDS
+
+from .conftest import DATA, ROOT, run_gbastd
+from .test_screens import plain, run_on_screen
+
+MINI = str(DATA / "mini.toml")
+HAN = re.compile(r"[\u3400-\u9fff]")
+# Characters only Simplified Chinese writes, among those gbastd's words use.
+SIMPLIFIED_ONLY = re.compile(r"[标准识别号称录条领签择显输据发单现废简体务类语项时间选阅读写态]")
+
+
+def _environment(**variables: str) -> dict[str, str]:
+    """The test's environment with the language's variables replaced by ``variables``."""
+    names = ("GBASTD_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    return {**env, **variables}
+
+
+def _bare(**variables: str) -> dict[str, str]:
+    """As _environment, for run_gbastd, which adds its env to os.environ: the language's
+    variables not given are set empty (unset, as the locale and click read them)."""
+    names = ("GBASTD_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+    return {**dict.fromkeys(names, ""), "LANG": "C.UTF-8", **variables}
+
+
+# ------------------------------------------------------------------ the choice
+
+
+def test_lang_wins_over_gbastd_lang_over_the_locale() -> None:
+    """--lang before GBASTD_LANG before LC_ALL/LC_MESSAGES/LANG, wherever --lang stands."""
+    given = {
+        "locale": _bare(LANG="zh_HK.UTF-8"),
+        "variable": _bare(LANG="zh_HK.UTF-8", GBASTD_LANG="zh-Hans"),
+        "option": _bare(LANG="zh_HK.UTF-8", GBASTD_LANG="zh-Hans"),
+    }
+    headers = {}
+    for name, env in given.items():
+        extra = ["--lang", "en"] if name == "option" else []
+        result = run_gbastd("domains", "-c", MINI, "--bogus", *extra, env=env)
+        assert result.returncode == 2
+        headers[name] = result.stderr.decode()
+    assert "錯誤" in headers["locale"]
+    assert "错误" in headers["variable"]
+    assert headers["option"].splitlines()[-1] == "Error: No such option: --bogus"
+    before = run_gbastd("--lang=zh-Hant", "domains", "-c", MINI, "--bogus", env=_bare())
+    assert "錯誤" in before.stderr.decode()
+
+
+@pytest.mark.parametrize("where", ["option", "variable"])
+def test_a_language_that_is_none_is_a_usage_error(where: str) -> None:
+    """A bad --lang or GBASTD_LANG is refused as click refuses any bad value (exit 2), piped
+    list included (the fast path leaves it to the CLI)."""
+    args = ["--lang", "fr"] if where == "option" else []
+    env = _bare(GBASTD_LANG="fr") if where == "variable" else _bare()
+    result = run_gbastd("list", "-c", MINI, *args, env=env)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert "'fr' is not one of 'zh-hans', 'zh-hant', 'en'" in result.stderr.decode()
+
+
+# ------------------------------------------------------------------ pipes keep their bytes
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "jsonl", "md"])
+@pytest.mark.parametrize("command", [["list"], ["show", "WQ 1-9"], ["domains"], ["stats"]])
+def test_pipes_are_the_same_in_every_language(command: list[str], fmt: str) -> None:
+    """Machine formats keep schema keys and stored values whatever the language."""
+    outputs = {
+        language: run_gbastd(*command, "-c", MINI, "-f", fmt, "--lang", language, env=_bare())
+        for language in i18n.LANGUAGES
+    }
+    english = outputs[i18n.ENGLISH]
+    assert english.returncode == 0 and english.stdout
+    for result in outputs.values():
+        assert (result.returncode, result.stdout) == (0, english.stdout)
+
+
+def test_export_keeps_keys_unless_headers_say_otherwise() -> None:
+    """export in zh-Hant writes schema keys; --headers zh-hant asks for labels."""
+    env = _bare(GBASTD_LANG="zh-Hant")
+    keys = run_gbastd("export", "-c", MINI, "-f", "csv", env=env).stdout.decode()
+    assert keys.splitlines()[0].startswith("gba_id,code,title_zh,")
+    labels = run_gbastd("export", "-c", MINI, "--headers", "zh-hant", env=env).stdout.decode()
+    assert labels.splitlines()[0].startswith("灣區標準識別號,標準編號,")
+
+
+def test_the_piped_path_reads_no_catalogue_of_messages() -> None:
+    """Choosing a language costs the piped main job nothing: gettext is never imported."""
+    command = [sys.executable, "-X", "importtime", "-m", "gbastd", "list", "-c", MINI, "-d", "food"]
+    env = _environment(LANG="zh_HK.UTF-8")
+    subprocess.run(command, capture_output=True, env=env, check=True)  # the snapshot, once
+    result = subprocess.run(command, capture_output=True, env=env, check=True)
+    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()}
+    assert "gbastd.fastpath" in imported
+    assert "gettext" not in imported and "typer" not in imported
+
+
+# ------------------------------------------------------------------ a terminal speaks it
+
+
+def test_show_reads_wholly_in_traditional_chinese() -> None:
+    """LANG=zh_HK.UTF-8 gbastd show: labels from the field table, values in words, in
+    Traditional characters (the Simplified title is data, labelled as such)."""
+    env = {"LANG": "zh_HK.UTF-8", "GBASTD_LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    code, screen = run_on_screen("show", "WQ 1-10", "-c", MINI, columns=100, env=env)
+    text = plain(screen)
+    assert code == 0, text
+    for field in ENTRY_FIELDS:
+        assert field.zh_hant in text, field.name
+        assert field.name not in re.findall(r"[a-z_]+", text.replace("WQ 1-10", ""))
+    assert re.search(r"領域\s+數據\s+體育\n", text)  # domains by their Traditional labels
+    assert "廢止" in text  # the stated status, in words
+    assert "未知" in text  # an unknown value says so
+    data = {"测试龙舟数据规范"}  # the Simplified title: a value, not a word of gbastd's
+    words = "".join(line for line in text.splitlines() if not any(d in line for d in data))
+    assert not SIMPLIFIED_ONLY.search(words), words
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "header"),
+    [
+        ("zh-Hant", "測試龍舟數據規範", "標準名稱"),
+        ("zh-Hans", "测试龙舟数据规范", BY_NAME["title_zh"].zh),
+        ("en", "测试龙舟数据规范", BY_NAME["title_zh"].en),
+    ],
+)
+def test_a_table_shows_the_title_of_its_language(language: str, title: str, header: str) -> None:
+    """A zh-Hant table shows the Traditional title (the Simplified one where there is none);
+    headers are the field table's labels in the language."""
+    code, screen = run_on_screen("list", "-c", MINI, "--lang", language, "--no-pager", columns=120)
+    text = plain(screen)
+    assert code == 0, text
+    assert title in text and header in text
+    assert "测试养老食品" in text  # no Traditional title: the Simplified one
+
+
+def test_help_and_usage_errors_speak_the_language() -> None:
+    """--help: click's own words, every command's and option's help; a usage error: its frame
+    and click's sentence, translated."""
+    result = run_gbastd("list", "--help", env=_bare(GBASTD_LANG="zh-Hans"))
+    text = result.stdout.decode()
+    assert result.returncode == 0
+    assert text.startswith("用法：gbastd list [OPTIONS]")
+    assert "选项" in text and "Options" not in text
+    assert "Show this message and exit" not in text
+    english = run_gbastd("list", "--help", env=_bare()).stdout.decode()
+    assert "List standards, filtered and sorted." in english
+    assert "List standards, filtered and sorted." not in text
+    error = run_gbastd("list", "--year", "x", env=_bare(GBASTD_LANG="zh-Hant"))
+    lines = error.stderr.decode().splitlines()
+    assert error.returncode == 2
+    assert lines[0].startswith("用法：gbastd list")
+    assert "'gbastd list -h'" in lines[1] and "Try" not in lines[1]
+    assert lines[-1].startswith("錯誤：") and "'--year'" in lines[-1] and "'x'" in lines[-1]
+    assert "Invalid value" not in lines[-1] and "valid" not in lines[-1]
+
+
+def test_messages_of_the_core_speak_it() -> None:
+    """A not-found key, reported by the core, in the language; exit code unchanged."""
+    english = run_gbastd("show", "WQ 9-99", "-c", MINI, env=_bare())
+    chinese = run_gbastd("show", "WQ 9-99", "-c", MINI, env=_bare(GBASTD_LANG="zh-Hans"))
+    assert english.returncode == chinese.returncode == 1
+    assert english.stderr.decode().startswith("Error: No standard matches 'WQ 9-99'.")
+    said = chinese.stderr.decode()
+    assert said.startswith("错误：") and "'WQ 9-99'" in said and HAN.search(said)
+
+
+def test_the_readme_shows_what_a_hong_kong_terminal_draws() -> None:
+    """The README's screen of `gbastd show WQ1-8` under LANG=zh_HK.UTF-8 is what an
+    80-column terminal draws, exactly."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("`gbastd show WQ1-8` reads:\n\n```text\n", 1)[1].split("\n```", 1)[0]
+    env = {"LANG": "zh_HK.UTF-8", "GBASTD_LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    code, screen = run_on_screen("show", "WQ1-8", columns=80, env=env)
+    assert code == 0
+    assert plain(screen).strip("\n") == shown
