@@ -297,6 +297,8 @@ def _terminal(place: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("gbastd list -c min\t", "gbastd list -c mini.toml "),
         ("gbastd list --sta\t", "gbastd list --status "),
         ("gbastd list --status w\t", "gbastd list --status withdrawn "),
+        ("gbastd show --lang zh-Han\t", "gbastd show --lang zh-Han"),
+        ("gbastd show --lang e\t", "gbastd show --lang en "),
     ],
 )
 def test_tab_completes_the_line(terminal: Path, shell: object, keys: str, line: str) -> None:

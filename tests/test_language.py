@@ -12,6 +12,7 @@ import pytest
 
 from gbastd import i18n
 from gbastd.fields import BY_NAME, ENTRY_FIELDS
+from gbastd.layout import display_width
 
 from .conftest import DATA, ROOT, run_gbastd
 from .test_screens import plain, run_on_screen
@@ -133,8 +134,8 @@ def test_show_reads_wholly_in_traditional_chinese() -> None:
     ("language", "title", "header"),
     [
         ("zh-Hant", "測試龍舟數據規範", "標準名稱"),
-        ("zh-Hans", "测试龙舟数据规范", BY_NAME["title_zh"].zh),
-        ("en", "测试龙舟数据规范", BY_NAME["title_zh"].en),
+        ("zh-Hans", "测试龙舟数据规范", BY_NAME["title_zh"].headings[0]),
+        ("en", "测试龙舟数据规范", BY_NAME["title_zh"].headings[2]),
     ],
 )
 def test_a_table_shows_the_title_of_its_language(language: str, title: str, header: str) -> None:
@@ -187,3 +188,15 @@ def test_the_readme_shows_what_a_hong_kong_terminal_draws() -> None:
     code, screen = run_on_screen("show", "WQ1-8", columns=80, env=env)
     assert code == 0
     assert plain(screen).strip("\n") == shown
+
+
+@pytest.mark.parametrize("language", [i18n.SIMPLIFIED, i18n.TRADITIONAL])
+def test_chinese_help_fits_the_terminal(language: str) -> None:
+    """Help folds Chinese by display width (two cells a character), as wide as English."""
+    env = {**_bare(GBASTD_LANG=language), "COLUMNS": "60"}
+    for command in ("--help", "import --help", "list --help"):
+        result = run_gbastd(*command.split(), env=env)
+        text = result.stdout.decode()
+        assert result.returncode == 0 and HAN.search(text)
+        assert max(map(display_width, text.splitlines())) <= 60, text
+        assert "\ue000" not in text

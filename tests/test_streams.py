@@ -189,7 +189,7 @@ def test_show_on_a_terminal_says_unknown() -> None:
     """Values no source gives are shown as unknown, not left blank."""
     code, screen = run_in_terminal("show", "WQ 1-9", "-c", MINI)
     assert code == 0
-    assert "platform_category" in screen and "unknown" in screen
+    assert "Platform category" in screen and "unknown" in screen
 
 
 def test_format_other_than_table_is_the_same_on_a_terminal() -> None:

@@ -1607,7 +1607,7 @@ def report_command(
         what = ngettext(
             "a report of {count} standard", "a report of {count} standards", len(selected)
         )
-    _deliver(content, output, force, what.format(count=len(selected)))
+        _deliver(content, output, force, what.format(count=len(selected)))
 
 
 @app.command("validate")
@@ -1975,10 +1975,47 @@ for _info in [app.registered_callback, *app.registered_commands]:
 
 
 class _HelpFormatter(HelpFormatter):
-    """Click's help formatter, whose usage line starts in the run's language."""
+    """Click's help formatter in the run's language: its usage line starts in it, and text
+    with Chinese characters folds by display width.
+
+    Click wraps by characters (textwrap's len), so a line of Chinese, two cells a character,
+    would run twice the terminal's width. Each wide character is followed by a placeholder
+    while click wraps, so that its length is its width (a run of them is one long word,
+    which click folds anywhere: between characters, as Chinese folds); the placeholders are
+    removed as the help is written.
+    """
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        if heading.isascii():
+            super().write_heading(heading)
+        else:  # a Chinese heading ends with a full-width colon
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_measured(text))
+
+    def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        super().write_dl([(term, _measured(text)) for term, text in rows], *args, **kwargs)
+
+    def write(self, string: str) -> None:
+        super().write(string.replace(_CELL, ""))
+
+
+_CELL = "\ue000"  # a private-use character: a wide character's second cell while wrapping
+
+
+def _measured(text: str) -> str:
+    """``text`` with each wide character followed by a placeholder (see _HelpFormatter)."""
+    if text.isascii():
+        return text
+    import unicodedata
+
+    return "".join(
+        char + _CELL if unicodedata.east_asian_width(char) in "WF" else char for char in text
+    )
 
 
 class _Context(typer.Context):
