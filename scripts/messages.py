@@ -38,7 +38,7 @@ def catalogue_path(language: str) -> Path:
 
 
 Found = tuple[str | tuple[str, ...], str, int | None]
-"""A message (a pair for a plural), and the file (or command) and line where it was found."""
+"""A message (a tuple for a plural), and the file (or command) and line where it was found."""
 
 
 def _marked(path: Path, where: str) -> Iterator[Found]:
@@ -67,7 +67,7 @@ def gather() -> Catalog:
     found += _marked(Path(inspect.getfile(typer.core)), "typer/core.py")
     template = Catalog(project="gbastd", fuzzy=False)
     for message, where, line in found:
-        template.add(message, locations=[(where, line or 0)])
+        template.add(message, locations=[(where, None)])  # files, not lines: no churn
     return template
 
 
