@@ -37,23 +37,24 @@ def catalogue_path(language: str) -> Path:
     return PACKAGE / "locale" / i18n.CATALOGUE_NAMES[language] / "LC_MESSAGES" / "gbastd.po"
 
 
-Found = tuple[str | tuple[str, ...], str, int | None]
-"""A message (a tuple for a plural), and the file (or command) and line where it was found."""
+Found = tuple[str | tuple[str, ...], str]
+"""A message (a tuple for a plural), and the file (or command) where it was found: files, not
+lines, so that editing code does not rewrite the catalogues."""
 
 
 def _marked(path: Path, where: str) -> Iterator[Found]:
-    for line, message, _comments, _context in extract_from_file(
+    for _line, message, _comments, _context in extract_from_file(
         "python", str(path), keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
     ):
-        yield message, where, line
+        yield message, where
 
 
 def _help_texts(command: Any, path: str) -> Iterator[Found]:
     if command.help:
-        yield command.help, f"help:{path}", None
+        yield command.help, f"help:{path}"
     for parameter in command.params:
         if getattr(parameter, "help", None):
-            yield parameter.help, f"help:{path}/{parameter.opts[0]}", None
+            yield parameter.help, f"help:{path}/{parameter.opts[0]}"
     for name, subcommand in sorted(getattr(command, "commands", {}).items()):
         yield from _help_texts(subcommand, f"{path}/{name}")
 
@@ -66,9 +67,8 @@ def gather() -> Catalog:
     found += _help_texts(typer.main.get_command(cli.app), "gbastd")
     found += _marked(Path(inspect.getfile(typer.core)), "typer/core.py")
     template = Catalog(project="gbastd", fuzzy=False)
-    for message, where, line in found:
-        # Files, not lines, so that editing code does not rewrite the catalogues (Babel takes
-        # None for "no line", though its annotations say int).
+    for message, where in found:
+        # Babel takes None for "no line", though its annotations say int.
         template.add(message, locations=[(where, None)])  # type: ignore[list-item]
     return template
 
