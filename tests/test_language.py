@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -200,3 +201,19 @@ def test_chinese_help_fits_the_terminal(language: str) -> None:
         assert result.returncode == 0 and HAN.search(text)
         assert max(map(display_width, text.splitlines())) <= 60, text
         assert "\ue000" not in text
+
+
+def test_a_refused_file_is_reported_in_each_run_s_language(tmp_path: Path) -> None:
+    """The kept report of a refused catalogue is worded in its language: another language
+    finds the problems again and says them in its own words."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[catalogue]\nname = "x"\n[[standard]]\ntitle_zh = ""\n', encoding="utf-8")
+    said = {}
+    for language in (i18n.TRADITIONAL, i18n.ENGLISH, i18n.TRADITIONAL):
+        result = run_gbastd("validate", str(broken), env=_bare(GBASTD_LANG=language))
+        assert result.returncode == 1
+        said.setdefault(language, set()).add(result.stdout + result.stderr)
+    assert all(len(texts) == 1 for texts in said.values())  # each language, one report
+    (english,), (traditional,) = said[i18n.ENGLISH], said[i18n.TRADITIONAL]
+    assert b"standard #1" in english and b"\xe9\x8c\xaf\xe8\xaa\xa4" not in english  # 錯誤
+    assert "標準 #1".encode() in traditional and b"standard #1" not in traditional

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
 
+from gbastd import i18n
 from gbastd.errors import Problem
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS
 from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
@@ -49,7 +50,7 @@ except ImportError:  # pragma: no cover - Python builds without it
 
 SNAPSHOT_FORMAT = 5
 _MAGIC = b"gbastd-snapshot\n"
-_REJECTED_MAGIC = b"gbastd-rejected\n"
+_REJECTED_MAGIC = b"gbastd-rejected-2\n"  # 2: (language, problems)
 _INDEX_MAGIC = b"gbastd-index\n"
 _MAX_SNAPSHOT = 4 << 30  # far above a million entries; a bigger file is not one of ours
 # Above this size, OpenSSL's SHA-256 (hardware-accelerated, about 3x faster than blake2b here)
@@ -307,7 +308,12 @@ def _drop_others(folder: str, prefix: str, keep: str, kind: str) -> None:
 def read_rejection(source: str | os.PathLike[str], key: str) -> tuple[Problem, ...] | None:
     """Return the problems for which ``source`` with ``key`` was refused, or None when there is
     no sound record of exactly that file and content."""
-    problems = _read_record(source, key, ".rejected", _REJECTED_MAGIC)
+    record = _read_record(source, key, ".rejected", _REJECTED_MAGIC)
+    # The problems are worded in the language of the run that found them: another language's
+    # report is no record for this run (which finds them again and keeps its own report).
+    if not isinstance(record, tuple) or len(record) != 2 or record[0] != i18n.current():
+        return None
+    problems = record[1]
     if not isinstance(problems, tuple) or not problems:
         return None
     if not all(_is_problem(problem) for problem in problems):
@@ -335,7 +341,7 @@ def write_rejection(source: str | os.PathLike[str], key: str, problems: Sequence
     an earlier content); never raises."""
     if not problems:
         return
-    body = tuple(tuple(p) for p in problems)
+    body = (i18n.current(), tuple(tuple(p) for p in problems))
     if _write_record(source, key, ".rejected", _REJECTED_MAGIC, body):
         folder, prefix = _folder(), _path_prefix(source)
         assert folder is not None  # it was just written there

@@ -2195,6 +2195,10 @@ _CLICK_SENTENCES = tuple(
         ),
         (r"Missing command\.", N_("Missing command.")),
         (r"No such command (?P<name>'.*')\.", N_("No such command {name}.")),
+        (
+            r"(?P<message>.+?)\.? Did you mean (?P<close>.+)\?",
+            N_("{message} Did you mean {close}?"),
+        ),
     )
 )
 """Click's own sentences (written in English inside click), matched whole and translated."""
