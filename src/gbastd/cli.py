@@ -1387,14 +1387,14 @@ def _check_binary_destination(fmt: Format, output: Path | None) -> None:
 
 def _deliver(content: str | bytes, output: Path | None, force: bool, what: str) -> None:
     """Write to stdout or, atomically, to ``output``; then say what was written."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
     if _to_stdout(output):  # -o /dev/stdout, /dev/fd/1: standard output, never replaced
         if isinstance(content, str):
-            _emit(content)
+            _emit(content)  # encodes as it writes: a large export is not encoded twice
         else:
-            _emit_bytes(data)
+            _emit_bytes(content)
         return
     assert output is not None
+    data = content.encode("utf-8") if isinstance(content, str) else content
     store.write_atomically(output, data, replace=force)
     _say(_("Wrote {what} to {output}.").format(what=what, output=output) + "\n")
 
