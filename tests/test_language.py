@@ -70,7 +70,24 @@ def test_a_language_that_is_none_is_a_usage_error(where: str) -> None:
     result = run_gbastd("list", "-c", MINI, *args, env=env)
     assert result.returncode == 2
     assert result.stdout == b""
-    assert "'fr' is not one of 'zh-hans', 'zh-hant', 'en'" in result.stderr.decode()
+    said = result.stderr.decode()
+    if where == "option":
+        assert "'fr' is not one of 'zh-hans', 'zh-hant', 'en'" in said
+    else:
+        assert said == (
+            "Error: $GBASTD_LANG is 'fr', which names no language: use zh-Hans, zh-Hant or en.\n"
+        )
+
+
+@pytest.mark.parametrize("cache", ["snapshot", "no cache"])
+def test_lang_given_wins_over_a_gbastd_lang_that_names_none(cache: str) -> None:
+    """An explicit --lang, before or after the command, needs no GBASTD_LANG: the fast path
+    and the full CLI both answer."""
+    env = _bare(GBASTD_LANG="bogus", GBASTD_NO_CACHE="1" if cache == "no cache" else "")
+    expected = run_gbastd("list", "-c", MINI, "-n", "1", env=_bare()).stdout
+    for args in (["list", "--lang", "en"], ["--lang=ZH-HANT", "list"]):
+        result = run_gbastd(*args, "-c", MINI, "-n", "1", env=env)
+        assert (result.returncode, result.stdout, result.stderr) == (0, expected, b"")
 
 
 # ------------------------------------------------------------------ pipes keep their bytes
@@ -200,7 +217,14 @@ def test_chinese_help_fits_the_terminal(language: str) -> None:
         text = result.stdout.decode()
         assert result.returncode == 0 and HAN.search(text)
         assert max(map(display_width, text.splitlines())) <= 60, text
-        assert "\ue000" not in text
+        assert not re.search(r"[\ue000-\ue002\x0b]", text)
+        starts = [line.strip()[:1] for line in text.splitlines() if line.strip()]
+        assert not set(starts) & set("，。、；：？！）」』】》"), text  # no line starts so
+    listing = run_gbastd("list", "--help", env=env).stdout.decode()
+    for whole in ("$GBASTD_LANG", "zh-Hant", "（YYYY-MM-DD）"):
+        assert whole in listing, whole  # names and dates are not broken at a hyphen
+    continued = re.findall(r"\n( +)\S", listing)
+    assert len(set(map(len, continued))) <= 3, listing  # option, text, continued text
 
 
 def test_a_refused_file_is_reported_in_each_run_s_language(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from gbastd import i18n
+from gbastd import i18n, options
+from gbastd.errors import UnknownLanguage
 from gbastd.fields import ENTRY_FIELDS, ROW_NUMBER_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -133,9 +134,26 @@ def _key(text: object) -> object:
         ({"LC_ALL": "", "LANG": "zh_HK.UTF-8"}, i18n.TRADITIONAL),  # set but empty: not set
         ({"GBASTD_LANG": "zh-Hans", "LANG": "zh_HK.UTF-8"}, i18n.SIMPLIFIED),
         ({"GBASTD_LANG": "ZH-HANT"}, i18n.TRADITIONAL),
-        ({"GBASTD_LANG": "klingon", "LANG": "zh_HK.UTF-8"}, i18n.TRADITIONAL),
+        ({"GBASTD_LANG": "", "LANG": "zh_HK.UTF-8"}, i18n.TRADITIONAL),
     ],
 )
 def test_the_language_of_the_environment(environment: dict[str, str], expected: str) -> None:
     """GBASTD_LANG, else the first of LC_ALL, LC_MESSAGES and LANG that is set, decides."""
-    assert i18n.of_environment(environment) == expected
+    assert options.language([], environment) == expected
+
+
+def test_the_language_of_the_command_line() -> None:
+    """The last --lang wins over everything, up to --; one that names no language leaves the
+    choice to the environment (the CLI then refuses it); a GBASTD_LANG that names none is an
+    error only where no --lang is given."""
+    env = {"GBASTD_LANG": "zh-Hans", "LANG": "zh_HK.UTF-8"}
+    assert options.language(["list", "--lang", "en"], env) == i18n.ENGLISH
+    assert options.language(["--lang=en", "list", "--lang=ZH-hant"], env) == i18n.TRADITIONAL
+    assert options.language(["search", "--", "--lang=en"], env) == i18n.SIMPLIFIED
+    assert options.language(["list", "--lang", "fr"], env) == i18n.SIMPLIFIED
+    assert options.language(["list", "--lang", "zh_hant"], env) == i18n.SIMPLIFIED  # as click
+    bad = {"GBASTD_LANG": "klingon", "LANG": "zh_HK.UTF-8"}
+    assert options.language(["list", "--lang", "en"], bad) == i18n.ENGLISH
+    assert options.language(["list", "--lang", "fr"], bad) == i18n.TRADITIONAL
+    with pytest.raises(UnknownLanguage):
+        options.language(["list"], bad)

@@ -43,7 +43,14 @@ from typer.models import TyperPath
 
 from gbastd import catalogue, completion, i18n, options, query, store
 from gbastd._version import __version__
-from gbastd.errors import BadOption, CatalogueInvalid, GbastdError, InvalidValue, UnknownField
+from gbastd.errors import (
+    BadOption,
+    CatalogueInvalid,
+    GbastdError,
+    InvalidValue,
+    UnknownField,
+    UnknownLanguage,
+)
 from gbastd.fastpath import EXIT_BROKEN_PIPE, TEXT_ERRORS, write_all, write_failure
 from gbastd.fields import ENTRY_FIELDS, FIELDS, Field, Kind, is_list
 from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_toml
@@ -887,7 +894,6 @@ def _coverage_note(count: int, loaded: Catalogue) -> None:
     if not _stdout_is_terminal():
         return
     import shutil
-    import textwrap
 
     info = loaded.info
     if info.published_total is None:
@@ -908,7 +914,7 @@ def _coverage_note(count: int, loaded: Catalogue) -> None:
         total=info.published_total,
         as_of=info.as_of,
     )
-    _say(textwrap.fill(line, width=max(20, shutil.get_terminal_size().columns)) + "\n")
+    _say(_folded(line, max(20, shutil.get_terminal_size().columns)) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -1976,14 +1982,7 @@ for _info in [app.registered_callback, *app.registered_commands]:
 
 class _HelpFormatter(HelpFormatter):
     """Click's help formatter in the run's language: its usage line starts in it, and text
-    with Chinese characters folds by display width.
-
-    Click wraps by characters (textwrap's len), so a line of Chinese, two cells a character,
-    would run twice the terminal's width. Each wide character is followed by a placeholder
-    while click wraps, so that its length is its width (a run of them is one long word,
-    which click folds anywhere: between characters, as Chinese folds); the placeholders are
-    removed as the help is written.
-    """
+    with Chinese characters folds by display width (see _measured)."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
@@ -2001,21 +2000,70 @@ class _HelpFormatter(HelpFormatter):
         super().write_dl([(term, _measured(text)) for term, text in rows], *args, **kwargs)
 
     def write(self, string: str) -> None:
-        super().write(string.replace(_CELL, ""))
+        super().write(_restored(string))
 
 
-_CELL = "\ue000"  # a private-use character: a wide character's second cell while wrapping
+# Click and textwrap wrap by characters and break only at spaces and hyphens: a line of
+# Chinese, two cells a character, would run twice the terminal's width and break anywhere in a
+# run of Chinese and ASCII. While text is wrapped, each wide character is preceded by a space
+# (its second cell, and a place to break, which textwrap drops at a line's end), or by a
+# private-use character where a line must not break (before closing punctuation, after
+# opening punctuation); a real space before a wide character and every hyphen are held as
+# private-use characters, so that zh-Hant or YYYY-MM-DD stay whole. _restored undoes it all.
+_CELL = "\ue000"
+_HYPHEN = "\ue001"
+_SPACE = "\ue002"
+_CLOSING = frozenset("，。、；：？！）」』】》")
+_OPENING = frozenset("（「『【《")
+
+
+def _wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in "WF"
 
 
 def _measured(text: str) -> str:
-    """``text`` with each wide character followed by a placeholder (see _HelpFormatter)."""
+    """``text`` prepared for click's wrapping by display width (see above)."""
     if text.isascii():
         return text
-    import unicodedata
+    prepared = []
+    after_opening = True  # nor at the start of a line: click would take the space as indent
+    for char, following in zip(text, [*text[1:], ""], strict=True):
+        if char == "\n":
+            prepared.append(char)
+            after_opening = True
+            continue
+        if _wide(char):
+            breaks = not after_opening and char not in _CLOSING
+            prepared.append((" " if breaks else _CELL) + char)
+            after_opening = char in _OPENING
+            continue
+        if char == " " and following and _wide(following):
+            prepared.append(_SPACE)
+        else:
+            prepared.append(_HYPHEN if char == "-" else char)
+        after_opening = False
+    return "".join(prepared)
 
-    return "".join(
-        char + _CELL if unicodedata.east_asian_width(char) in "WF" else char for char in text
-    )
+
+def _restored(text: str) -> str:
+    """Wrapped text as it is shown: the marks of _measured removed."""
+    if text.isascii():
+        return text
+    kept = [  # an inserted space follows text on its line; indentation is kept
+        char
+        for before, char, following in zip(["\n", *text], text, [*text[1:], ""], strict=False)
+        if not (char == " " and before not in " \n" and following and _wide(following))
+    ]
+    return "".join(kept).replace(_CELL, "").replace(_HYPHEN, "-").replace(_SPACE, " ")
+
+
+def _folded(text: str, width: int) -> str:
+    """``text`` folded to ``width`` cells, Chinese by display width."""
+    import textwrap
+
+    return _restored(textwrap.fill(_measured(text), width=width))
 
 
 class _Context(typer.Context):
@@ -2074,7 +2122,18 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     # A short-lived process that makes no reference cycles worth collecting: the collector
     # would only walk a large catalogue's records again and again.
     gc.disable()
-    _speak(options.language(args, os.environ))
+    try:
+        _speak(options.language(args, os.environ))
+    except UnknownLanguage as error:  # said in the locale's language, as a usage error
+        _speak(i18n.of_locale(os.environ))
+        message = _("${variable} is {value}, which names no language: use zh-Hans, zh-Hant or en.")
+        _say(
+            _("Error: {message}").format(
+                message=message.format(variable=options.LANGUAGE_VARIABLE, value=repr(error.value))
+            )
+            + "\n"
+        )
+        _exit(error.exit_code)
     try:
         code = _run(args)
     except SystemExit as done:

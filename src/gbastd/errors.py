@@ -143,6 +143,14 @@ class BadOption(InvalidQuery):
         self.reason = reason
 
 
+class UnknownLanguage(InvalidQuery):
+    """``$GBASTD_LANG`` names no display language (and no ``--lang`` says which to use)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
 class OutputError(GbastdError):
     """An output file cannot be written (exists, is a directory, is not writable)."""
 

@@ -133,6 +133,7 @@ def answer(args: Sequence[str]) -> bytes | None:
     if sys.getfilesystemencoding() != "utf-8" and not all(arg.isascii() for arg in args):
         return None  # the CLI decodes such arguments first
     try:
+        options.language(args, os.environ)  # a $GBASTD_LANG that names none: the CLI says so
         parsed = parse(args)
         if parsed is None:
             return None
@@ -203,11 +204,6 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any], list[str]] | None:
             values[option.name] = value
     if len(arguments) != len(command.arguments) or "-" in arguments:
         return None
-    for option in command.options:  # a choice from the environment: click refuses a bad one
-        raw = os.environ.get(option.envvar) if option.envvar else None
-        chosen = option.kind == options.CHOICE and values[option.name] is None
-        if raw and chosen and _value(option, raw) is None:
-            return None
     return args[0], values, arguments
 
 

@@ -45,8 +45,9 @@ _BY_REGION = {
 
 
 def named(text: str) -> str | None:
-    """The language ``text`` names (``zh-Hant``, ``zh_hant``, ``ZH-HANS``, ``en``…), else None."""
-    wanted = text.strip().lower().replace("_", "-")
+    """The language ``text`` names, in any case (``zh-Hant``, ``ZH-HANT``), else None: the
+    spellings ``--lang`` takes."""
+    wanted = text.lower()
     for language in LANGUAGES:
         if language.lower() == wanted:
             return language
@@ -66,12 +67,6 @@ def of_locale(environ: Mapping[str, str]) -> str:
                 region = name[:7]
             return _BY_REGION.get(region, ENGLISH)
     return ENGLISH
-
-
-def of_environment(environ: Mapping[str, str]) -> str:
-    """The language a run speaks without ``--lang``: ``GBASTD_LANG`` when it names one, else
-    the locale's. (A ``GBASTD_LANG`` that names none is the CLI's usage error to report.)"""
-    return named(environ.get("GBASTD_LANG", "")) or of_locale(environ)
 
 
 class _State:

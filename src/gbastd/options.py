@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 
 from gbastd import i18n, query
 from gbastd.catalogue import ENV_VAR
-from gbastd.errors import BadOption, UnknownField
+from gbastd.errors import BadOption, UnknownField, UnknownLanguage
 from gbastd.fields import FIELDS, TABLE_COLUMNS
 from gbastd.formats import ROW_WRITERS, Format, to_json_object
-from gbastd.i18n import LANGUAGES
+from gbastd.i18n import LANGUAGES, _
 from gbastd.records import Standard, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -150,6 +150,7 @@ NO_PAGER = Option(
 )
 """Of every command that draws a table on a terminal; in a pipe it changes nothing."""
 
+LANGUAGE_VARIABLE = "GBASTD_LANG"
 LANG = Option(
     "lang",
     ("--lang",),
@@ -157,7 +158,6 @@ LANG = Option(
     "Display language: zh-Hans, zh-Hant or en (default: $GBASTD_LANG, else the locale).",
     choices=LANGUAGES,
     fold_case=True,
-    envvar="GBASTD_LANG",
 )
 """Of every command (cli.py gives it to each). Machine formats keep schema keys and stored
 values whatever the language, so a pipe's output never depends on it."""
@@ -190,11 +190,12 @@ Typer command's own parameters, and both paths to the same output."""
 
 
 def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
-    """The language a command line asks for: its last ``--lang`` that names one (options
-    end at ``--``), else ``$GBASTD_LANG``, else the locale's. Read before the CLI parses
-    anything, so that its help and errors are in that language too; a ``--lang`` that names
-    none is then the CLI's usage error."""
-    chosen = None
+    """The language a command line asks for: its last ``--lang`` (options end at ``--``),
+    else ``$GBASTD_LANG``, else the locale's. Read before the CLI parses anything, so that its
+    help and errors are in that language too. A ``--lang`` that names none is then the CLI's
+    usage error; a ``$GBASTD_LANG`` that names none, with no ``--lang``, raises
+    UnknownLanguage."""
+    given = None
     tokens = iter(args)
     for token in tokens:
         if token == "--":
@@ -202,8 +203,18 @@ def language(args: Sequence[str], environ: Mapping[str, str]) -> str:
         if token == "--lang":
             token = "--lang=" + next(tokens, "")
         if token.startswith("--lang="):
-            chosen = i18n.named(token.partition("=")[2]) or chosen
-    return chosen or i18n.of_environment(environ)
+            given = token.partition("=")[2]
+    chosen = i18n.named(given) if given is not None else None
+    if chosen is not None:
+        return chosen
+    variable = environ.get(LANGUAGE_VARIABLE, "")
+    if variable:
+        from_variable = i18n.named(variable)
+        if from_variable is not None:
+            return from_variable
+        if given is None:
+            raise UnknownLanguage(variable)
+    return i18n.of_locale(environ)
 
 
 # ------------------------------------------------------------------ what the values mean
@@ -219,7 +230,7 @@ def tags(values: Sequence[str] | None) -> tuple[str, ...]:
     """The tags of --domain; given but empty (--domain "" or ",") is a bad option."""
     given = items(values)
     if values is not None and not given:
-        raise BadOption("--domain", "needs at least one tag.")
+        raise BadOption("--domain", _("needs at least one tag."))
     return given
 
 
@@ -268,7 +279,7 @@ def field_names(fields: list[str] | None) -> tuple[str, ...] | None:
         return None
     names = items(fields)
     if not names:
-        raise BadOption("--fields", "needs at least one field name.")
+        raise BadOption("--fields", _("needs at least one field name."))
     return _check_fields("--fields", names)
 
 
