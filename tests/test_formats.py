@@ -6,8 +6,11 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gbastd import catalogue, formats, query
 from gbastd.fields import FIELDS
@@ -115,3 +118,34 @@ def test_json_puts_each_object_on_its_line_whatever_the_values_hold() -> None:
     body = text.splitlines()[1:-1]
     assert [json.loads(line.rstrip(",")) for line in body] == expected
     assert [json.loads(line) for line in formats.to_jsonl(columns, rows).splitlines()] == expected
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"\r\n\t丝-='")), max_size=6)
+_BY_COLUMN = {  # as rows hold them: lists only in list fields, numbers in batch
+    "gba_id": st.one_of(st.none(), _TEXT),
+    "domains": st.one_of(st.none(), st.lists(st.sampled_from(["food", "a,b"])).map(tuple)),
+    "batch": st.one_of(st.none(), st.integers(min_value=1, max_value=99)),
+    "title_zh": st.one_of(st.none(), _TEXT),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(
+            st.tuples(*(_BY_COLUMN[name] for name in list(_BY_COLUMN)[:width])), max_size=5
+        )
+    )
+)
+def test_short_csv_is_what_the_csv_module_writes(rows: list[tuple[Any, ...]]) -> None:
+    """to_csv joins a short table itself where no cell needs quoting: byte for byte what the
+    csv module writes, commas, quotes, line ends, lone empty cells and lists included."""
+    columns = list(_BY_COLUMN)[: len(rows[0])] if rows else ["gba_id", "domains"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([formats.cell(value) for value in row] for row in rows)
+    expected = buffer.getvalue()
+    if "\r" in expected:
+        return  # a lone CR: to_csv quotes every cell of its row (see the test above)
+    assert formats.to_csv(columns, rows) == expected
