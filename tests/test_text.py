@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from gbastd import text
 from gbastd.cli import app
+from gbastd.layout import display_width
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,30 @@ def test_search_and_show_find_a_title_typed_with_an_invisible_character(
     shown = runner.invoke(app, ["show", "测试\u200b米", "-c", str(mini_path)])
     assert shown.exit_code == 0, shown.output
     assert "WQ 1-9" in shown.stdout
+
+
+# ------------------------------------------------------------------ lines of Chinese, folded
+
+_SENTENCE = "领域标签（见 `gbastd domains`）；可重复或以逗号分隔：匹配任一即可，默认 $GBASTD_LANG。"
+
+
+@pytest.mark.parametrize("width", [16, 20, 30, 41, 60])  # the longest word: 14 cells
+def test_fill_cells_folds_chinese_by_display_width(width: int) -> None:
+    """Lines of at most ``width`` cells; ASCII words, $GBASTD_LANG and zh-Hant whole; no line
+    starts with closing punctuation nor ends with opening punctuation; nothing lost."""
+    given = _SENTENCE + " zh-Hant 或 YYYY-MM-DD。"
+    lines = text.fill_cells(given, width).split("\n")
+    assert all(display_width(line) <= width for line in lines), lines
+    assert not any(line[:1] in "，。、；：）」" for line in lines), lines
+    assert not any(line[-1:] in "（「" for line in lines), lines
+    shown = "\n".join(lines)
+    for word in ("`gbastd", "domains`", "$GBASTD_LANG", "zh-Hant", "YYYY-MM-DD"):
+        assert word in shown, (word, lines)
+    assert "".join(shown.split()) == "".join(given.split())
+
+
+def test_wrapping_marks_leave_no_trace() -> None:
+    """ASCII text passes untouched; Chinese comes back as it went in once wrapped."""
+    assert text.for_wrapping("plain - text") == "plain - text"
+    assert text.as_wrapped(text.for_wrapping(_SENTENCE)) == _SENTENCE
+    assert text.as_wrapped(text.for_wrapping("标准 A-1 标准")) == "标准 A-1 标准"

@@ -57,6 +57,7 @@ from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_tom
 from gbastd.i18n import N_, _, ngettext
 from gbastd.options import Listing, Ordering
 from gbastd.records import Catalogue, Standard, Status
+from gbastd.text import NARROWER, as_wrapped, fill_cells, for_wrapping
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -914,7 +915,7 @@ def _coverage_note(count: int, loaded: Catalogue) -> None:
         total=info.published_total,
         as_of=info.as_of,
     )
-    _say(_folded(line, max(20, shutil.get_terminal_size().columns)) + "\n")
+    _say(fill_cells(line, max(20, shutil.get_terminal_size().columns)) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -1982,7 +1983,7 @@ for _info in [app.registered_callback, *app.registered_commands]:
 
 class _HelpFormatter(HelpFormatter):
     """Click's help formatter in the run's language: its usage line starts in it, and text
-    with Chinese characters folds by display width (see _measured)."""
+    with Chinese characters folds by display width (text.for_wrapping)."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
@@ -1994,76 +1995,25 @@ class _HelpFormatter(HelpFormatter):
             self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
     def write_text(self, text: str) -> None:
-        super().write_text(_measured(text))
+        with self._narrower(not text.isascii()):
+            super().write_text(for_wrapping(text))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
-        super().write_dl([(term, _measured(text)) for term, text in rows], *args, **kwargs)
+        with self._narrower(not all(text.isascii() for _, text in rows)):
+            super().write_dl([(term, for_wrapping(text)) for term, text in rows], *args, **kwargs)
+
+    @contextmanager
+    def _narrower(self, chinese: bool) -> Iterator[None]:
+        """Wrap text with Chinese a little narrower, as text.for_wrapping needs."""
+        narrower = NARROWER if chinese else 0
+        self.width -= narrower
+        try:
+            yield
+        finally:
+            self.width += narrower
 
     def write(self, string: str) -> None:
-        super().write(_restored(string))
-
-
-# Click and textwrap wrap by characters and break only at spaces and hyphens: a line of
-# Chinese, two cells a character, would run twice the terminal's width and break anywhere in a
-# run of Chinese and ASCII. While text is wrapped, each wide character is preceded by a space
-# (its second cell, and a place to break, which textwrap drops at a line's end), or by a
-# private-use character where a line must not break (before closing punctuation, after
-# opening punctuation); a real space before a wide character and every hyphen are held as
-# private-use characters, so that zh-Hant or YYYY-MM-DD stay whole. _restored undoes it all.
-_CELL = "\ue000"
-_HYPHEN = "\ue001"
-_SPACE = "\ue002"
-_CLOSING = frozenset("，。、；：？！）」』】》")
-_OPENING = frozenset("（「『【《")
-
-
-def _wide(char: str) -> bool:
-    import unicodedata
-
-    return unicodedata.east_asian_width(char) in "WF"
-
-
-def _measured(text: str) -> str:
-    """``text`` prepared for click's wrapping by display width (see above)."""
-    if text.isascii():
-        return text
-    prepared = []
-    after_opening = True  # nor at the start of a line: click would take the space as indent
-    for char, following in zip(text, [*text[1:], ""], strict=True):
-        if char == "\n":
-            prepared.append(char)
-            after_opening = True
-            continue
-        if _wide(char):
-            breaks = not after_opening and char not in _CLOSING
-            prepared.append((" " if breaks else _CELL) + char)
-            after_opening = char in _OPENING
-            continue
-        if char == " " and following and _wide(following):
-            prepared.append(_SPACE)
-        else:
-            prepared.append(_HYPHEN if char == "-" else char)
-        after_opening = False
-    return "".join(prepared)
-
-
-def _restored(text: str) -> str:
-    """Wrapped text as it is shown: the marks of _measured removed."""
-    if text.isascii():
-        return text
-    kept = [  # an inserted space follows text on its line; indentation is kept
-        char
-        for before, char, following in zip(["\n", *text], text, [*text[1:], ""], strict=False)
-        if not (char == " " and before not in " \n" and following and _wide(following))
-    ]
-    return "".join(kept).replace(_CELL, "").replace(_HYPHEN, "-").replace(_SPACE, " ")
-
-
-def _folded(text: str, width: int) -> str:
-    """``text`` folded to ``width`` cells, Chinese by display width."""
-    import textwrap
-
-    return _restored(textwrap.fill(_measured(text), width=width))
+        super().write(as_wrapped(string))
 
 
 class _Context(typer.Context):

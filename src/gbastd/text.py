@@ -137,3 +137,76 @@ def _spelt(part: str) -> str:
 
     spelt = lazy_pinyin(part, style=Style.TONE3, neutral_tone_with_five=True)
     return "".join(spelt) + "\x00" + part
+
+
+# ------------------------------------------------------------------ lines of Chinese, folded
+#
+# textwrap (and click, which wraps help with it) counts characters and breaks only at spaces
+# and hyphens: a line of Chinese, two cells a character, would run twice the terminal's width
+# and break anywhere in a run of Chinese and ASCII. for_wrapping prepares a text for them:
+# each wide character is preceded by a space (its second cell, and a place to break, which
+# textwrap drops at a line's end), or by a private-use character where a line must not break
+# (before closing punctuation, after opening punctuation, at a line's start, where click would
+# take a space for indentation); a real space before a wide character and every hyphen are
+# held as private-use characters, so that zh-Hant or YYYY-MM-DD stay whole. as_wrapped undoes
+# it all once the text is wrapped (and indented). A wide character that starts a line has lost
+# its space there: wrap one cell narrower than the room (NARROWER), and no line overflows.
+
+NARROWER = 1
+"""How many cells narrower than the room to wrap text prepared by for_wrapping."""
+_CELL = "\ue000"
+_HYPHEN = "\ue001"
+_SPACE = "\ue002"
+_CLOSING = frozenset("，。、；：？！）」』】》")
+_OPENING = frozenset("（「『【《")
+
+
+def _wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def for_wrapping(text: str) -> str:
+    """``text`` prepared for textwrap to fold by display width (see above)."""
+    if text.isascii():
+        return text
+    prepared = []
+    held = True  # no break before the next character
+    for char, following in zip(text, [*text[1:], ""], strict=True):
+        if char == "\n":
+            prepared.append(char)
+            held = True
+            continue
+        if _wide(char):
+            breaks = not held and char not in _CLOSING
+            prepared.append((" " if breaks else _CELL) + char)
+            held = char in _OPENING
+            continue
+        if char == " " and following and _wide(following):
+            prepared.append(_SPACE)
+        else:
+            prepared.append(_HYPHEN if char == "-" else char)
+        held = False
+    return "".join(prepared)
+
+
+def as_wrapped(text: str) -> str:
+    """Text prepared by for_wrapping, once wrapped (and indented), as it is shown."""
+    if text.isascii():
+        return text
+    kept = [  # an inserted space follows text on its line; indentation is kept
+        char
+        for before, char, following in zip(["\n", *text], text, [*text[1:], ""], strict=False)
+        if not (char == " " and before not in " \n" and following and _wide(following))
+    ]
+    return "".join(kept).replace(_CELL, "").replace(_HYPHEN, "-").replace(_SPACE, " ")
+
+
+def fill_cells(text: str, width: int) -> str:
+    """``text`` folded into lines of at most ``width`` cells, Chinese by display width."""
+    import textwrap
+
+    if text.isascii():
+        return textwrap.fill(text, width=width)
+    return as_wrapped(textwrap.fill(for_wrapping(text), width=width - NARROWER))
