@@ -1,23 +1,24 @@
 """Write docs/cli.md: the exact ``--help`` of gbastd and of every command, from the real app.
 
-Help is rendered in memory with Typer's CliRunner at a fixed width, without colour, so the file
-is the same on every machine. Commands come from ``gbastd.cli.app.registered_commands``: a new
-command appears on the next run. tests/test_docs.py fails when the file is stale.
+Help is rendered in memory by the click command gbastd runs (cli.click_command), at a fixed
+width, without colour, so the file is the same on every machine. Commands come from
+``gbastd.cli.app.registered_commands``: a new command appears on the next run.
+tests/test_docs.py fails when the file is stale.
 
 Usage: python scripts/gen_cli_docs.py [--check]   (--check: exit 1 if docs/cli.md is stale)
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from gbastd.cli import app
+from gbastd.cli import app, click_command
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "cli.md"
@@ -64,12 +65,15 @@ def command_names() -> list[str]:
 def help_text(*command: str) -> str:
     """The ``--help`` output of ``gbastd [COMMAND]``."""
     with _help_environment():
-        result = CliRunner().invoke(
-            app, [*command, "--help"], prog_name="gbastd", color=False, terminal_width=WIDTH
-        )
-    if result.exit_code != 0:
-        raise RuntimeError(f"gbastd {' '.join(command)} --help failed: {result.output}")
-    return result.stdout
+        args = [*command, "--help"]
+        shown = io.StringIO()
+        with contextlib.redirect_stdout(shown):
+            code = click_command(args).main(
+                args, prog_name="gbastd", standalone_mode=False, color=False, terminal_width=WIDTH
+            )
+    if code != 0:
+        raise RuntimeError(f"gbastd {' '.join(command)} --help failed: {shown.getvalue()}")
+    return shown.getvalue()
 
 
 def render() -> str:

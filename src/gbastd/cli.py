@@ -2004,8 +2004,10 @@ class _HelpFormatter(HelpFormatter):
 
     @contextmanager
     def _narrower(self, chinese: bool) -> Iterator[None]:
-        """Wrap text with Chinese a little narrower, as text.for_wrapping needs."""
-        narrower = NARROWER if chinese else 0
+        """Wrap text with Chinese a little narrower in a Chinese run, as text.for_wrapping
+        needs. An English run's help, Chinese in a few words, keeps its width and wrapping
+        (a line it starts with a Chinese character may run a cell over)."""
+        narrower = NARROWER if chinese and i18n.current() != i18n.ENGLISH else 0
         self.width -= narrower
         try:
             yield
@@ -2035,9 +2037,13 @@ def _translated_help_option(made: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def _in_language(command: Command) -> None:
-    """Translate the help of ``command`` (a click command built from the app), of its
-    options and arguments, and of its subcommands, into the run's language."""
+    """Give ``command`` (a click command built from the app), its options and arguments, and
+    its subcommands, help in the run's language, folded by display width."""
     command.context_class = _Context
+    if i18n.current() == i18n.ENGLISH:
+        for subcommand in getattr(command, "commands", {}).values():
+            _in_language(subcommand)
+        return
     command.get_help_option = _translated_help_option(command.get_help_option)  # type: ignore[method-assign, assignment]
     if command.help:
         command.help = _(command.help)
@@ -2109,12 +2115,18 @@ def _speak(language: str) -> None:
     typer.core._ = i18n._  # type: ignore[attr-defined]
 
 
+def click_command(args: Sequence[str]) -> Command:
+    """The click command that runs ``args``, its help in the run's language and folded by
+    display width (scripts/gen_cli_docs.py renders docs/cli.md with it too)."""
+    command = typer.main.get_command(_app_for(args))
+    _in_language(command)
+    return command
+
+
 def _run(args: list[str]) -> int:
     """Run the command ``args`` name and return its exit code; usage errors are reported in
     the run's language."""
-    command = typer.main.get_command(_app_for(args))
-    if i18n.current() != i18n.ENGLISH:
-        _in_language(command)
+    command = click_command(args)
     try:
         result = command.main(args=args, prog_name="gbastd", standalone_mode=False)
     except UsageError as error:

@@ -141,16 +141,16 @@ def _spelt(part: str) -> str:
 
 # ------------------------------------------------------------------ lines of Chinese, folded
 #
-# textwrap (and click, which wraps help with it) counts characters and breaks only at spaces
-# and hyphens: a line of Chinese, two cells a character, would run twice the terminal's width
-# and break anywhere in a run of Chinese and ASCII. for_wrapping prepares a text for them:
-# each wide character is preceded by a space (its second cell, and a place to break, which
-# textwrap drops at a line's end), or by a private-use character where a line must not break
-# (before closing punctuation, after opening punctuation, at a line's start, where click would
-# take a space for indentation); a real space before a wide character and every hyphen are
-# held as private-use characters, so that zh-Hant or YYYY-MM-DD stay whole. as_wrapped undoes
-# it all once the text is wrapped (and indented). A wide character that starts a line has lost
-# its space there: wrap one cell narrower than the room (NARROWER), and no line overflows.
+# textwrap (and click, which wraps help with it) counts characters and breaks only at spaces and
+# hyphens: a line of Chinese, two cells a character, would run twice the terminal's width and
+# break anywhere in a run of Chinese and ASCII. for_wrapping prepares a text for them: each wide
+# character is preceded by a space (its second cell, and a place to break, which textwrap drops at
+# a line's end), or by a private-use character where a line must not break (before closing
+# punctuation, after opening punctuation or bracket, at a line's start, where click would take a
+# space for indentation); a real space before a wide character and every hyphen are held as
+# private-use characters, so that zh-Hant or YYYY-MM-DD stay whole. as_wrapped undoes it all once
+# the text is wrapped (and indented). A wide character that starts a line has lost its space
+# there: wrap one cell narrower than the room (NARROWER), and no line overflows.
 
 NARROWER = 1
 """How many cells narrower than the room to wrap text prepared by for_wrapping."""
@@ -187,7 +187,7 @@ def for_wrapping(text: str) -> str:
             prepared.append(_SPACE)
         else:
             prepared.append(_HYPHEN if char == "-" else char)
-        held = False
+        held = char in "(["
     return "".join(prepared)
 
 
@@ -200,7 +200,10 @@ def as_wrapped(text: str) -> str:
         for before, char, following in zip(["\n", *text], text, [*text[1:], ""], strict=False)
         if not (char == " " and before not in " \n" and following and _wide(following))
     ]
-    return "".join(kept).replace(_CELL, "").replace(_HYPHEN, "-").replace(_SPACE, " ")
+    shown = "".join(kept).replace(_CELL, "").replace(_HYPHEN, "-")
+    # A real space where a line was broken ends the line: it goes, as textwrap drops spaces.
+    shown = shown.replace(_SPACE + "\n", "\n").removesuffix(_SPACE)
+    return shown.replace(_SPACE, " ")
 
 
 def fill_cells(text: str, width: int) -> str:
