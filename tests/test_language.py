@@ -241,3 +241,15 @@ def test_a_refused_file_is_reported_in_each_run_s_language(tmp_path: Path) -> No
     (english,), (traditional,) = said[i18n.ENGLISH], said[i18n.TRADITIONAL]
     assert b"standard #1" in english and b"\xe9\x8c\xaf\xe8\xaa\xa4" not in english  # 錯誤
     assert "標準 #1".encode() in traditional and b"standard #1" not in traditional
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_help_fits_80_columns(language: str) -> None:
+    """Every command's help fits an 80-column terminal in every language, English help that
+    quotes Chinese (the official headers, 湾区标准) included."""
+    env = {**_bare(GBASTD_LANG=language), "COLUMNS": "80"}
+    for command in ["", "list", "search", "show", "export", "add", "import", "report"]:
+        result = run_gbastd(*command.split(), "--help", env=env)
+        lines = result.stdout.decode().splitlines()
+        assert result.returncode == 0 and lines
+        assert max(map(display_width, lines)) <= 80, (command, lines)
