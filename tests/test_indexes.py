@@ -225,3 +225,40 @@ def test_changed_rows_or_selections_are_encoded_as_they_stand(copy: Path) -> Non
     assert not isinstance(reversed_rows, query.Rows)
     plain = query.rows(list(loaded.standards)[::-1], FIELDS, today=today)
     assert formats.to_json(FIELDS, reversed_rows) == formats.to_json(FIELDS, plain)
+
+
+@pytest.mark.parametrize("today", ["1990-01-01", "2026-11-27", "3000-01-01"])
+def test_kept_json_without_decoding_writes_what_encoding_writes(today: str) -> None:
+    """export's JSON of entries chosen by position alone (formats.kept_json: no entry decoded
+    but those whose status their dates imply) is byte for byte what encoding their rows
+    writes; a filter by value leaves it to the rows."""
+    path = ROOT / "data" / "standards.toml"
+    loaded = catalogue.load(path)
+    for filters in _SELECTIONS:
+        expected, _ = _json_computed(loaded, filters, today)
+        chosen = query.positions(loaded, filters)
+        if filters.batch is not None:
+            assert chosen is None
+            continue
+        assert chosen is not None
+        assert formats.kept_json(loaded.standards, chosen, today=today) == expected
+        backwards = formats.kept_json(loaded.standards, list(chosen)[::-1][:7], today=today)
+        plain = query.rows(
+            [loaded.standards[i] for i in list(chosen)[::-1][:7]], FIELDS, today=today
+        )
+        assert backwards == formats.to_json(FIELDS, plain)
+    plain_list = loaded._replace(standards=Standards.of(loaded.standards))
+    assert formats.kept_json(plain_list.standards, range(3), today=today) is None
+
+
+def test_export_json_is_the_same_kept_or_encoded(copy: Path) -> None:
+    """gbastd export --format json (kept objects, no entry decoded) prints what it prints when
+    the fields are named (the entries' rows), filters and order included."""
+    from .conftest import run_gbastd
+
+    every = ",".join(FIELDS)
+    for extra in ([], ["-d", "food"], ["-s", "米"], ["--reverse", "-n", "5"], ["--batch", "1"]):
+        kept = run_gbastd("export", "-c", str(copy), "-f", "json", *extra)
+        encoded = run_gbastd("export", "-c", str(copy), "-f", "json", "-F", every, *extra)
+        assert kept.returncode == encoded.returncode == 0
+        assert kept.stdout == encoded.stdout and kept.stdout.startswith(b"[\n{")

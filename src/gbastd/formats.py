@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 
 from gbastd.fields import FIELDS, LIST_FIELDS
-from gbastd.query import Rows
-from gbastd.records import Catalogue, Standard, paused_collector
+from gbastd.query import Rows, status_of
+from gbastd.records import Catalogue, Standard, Standards, paused_collector
 from gbastd.text import escape_controls
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
@@ -222,8 +222,6 @@ def _kept_objects(columns: Sequence[str], rows: Iterable[Row]) -> str | None:
     states none (the one its dates imply): its object is kept with null there, replaced by
     the row's own status.
     """
-    from array import array
-
     if not (
         isinstance(rows, Rows)
         and tuple(columns) == FIELDS == rows.fields
@@ -231,17 +229,46 @@ def _kept_objects(columns: Sequence[str], rows: Iterable[Row]) -> str | None:
         and rows.intact()
     ):
         return None
-    source = rows.source
+    return _kept_slices(rows.source, rows.positions, lambda index, _: rows[index][_STATUS])
+
+
+def kept_json(standards: Standards, positions: Sequence[int], *, today: str) -> str | None:
+    """What ``to_json`` writes for every field of the entries at ``positions``, cut from the
+    objects kept beside the snapshot (see ``_kept_objects``) without decoding the entries,
+    but those whose status their dates imply; None where the catalogue keeps nothing.
+
+    Decoding 100,000 entries and making their rows, only to find their kept objects by
+    position, took half the time of exporting them all (``export --format json``)."""
+    if not standards.keeps:
+        return None
+
+    def status(_: int, position: int) -> str | None:
+        return status_of(standards[position], today)
+
+    objects = _kept_slices(standards, positions, status)
+    return None if objects is None else (f"[\n{objects}\n]\n" if objects else "[]\n")
+
+
+def _kept_slices(
+    source: Standards,
+    positions: Sequence[int],
+    status: Callable[[int, int], str | None],
+) -> str | None:
+    """The kept objects of the entries at ``positions`` joined by ",\n", each implied status
+    (null in the kept text) as ``status(index, position)`` says; None if the kept text does not
+    fit the catalogue."""
+    from array import array
+
     kept: KeptObjects = source.kept("json", lambda: _kept_text(source))
     text, starts, implied = kept
     offsets = array("q", starts)
     if len(offsets) != len(source) + 1:
         return None
-    if not implied and rows.positions == tuple(range(len(source))):
+    if not implied and tuple(positions) == tuple(range(len(source))):
         return text  # every entry, in order: no copy at all
     pieces: list[str] = []
     start = end = -1  # the slice of text not yet taken: start, and where it ends so far
-    for position, row in zip(rows.positions, rows, strict=True):
+    for index, position in enumerate(positions):
         here = offsets[position]
         if here != end + len(_KEPT_BETWEEN) or start < 0:  # not the next object in the text
             if start >= 0:
@@ -250,7 +277,7 @@ def _kept_objects(columns: Sequence[str], rows: Iterable[Row]) -> str | None:
         end = offsets[position + 1] - len(_KEPT_BETWEEN)
         null = implied.get(position)
         if null is not None:
-            pieces += (text[start:null], _json_text(_json_dumps(row[_STATUS])))
+            pieces += (text[start:null], _json_text(_json_dumps(status(index, position))))
             start = null + len(_NULL)
     if start >= 0:
         pieces.append(text[start:end])

@@ -99,16 +99,7 @@ def _selected(
     are decoded."""
     check_domains(catalogue, filters.domains)
     standards = catalogue.standards
-    positions: Sequence[int] | None = None
-    if filters.search is not None:
-        ranking = _ranked(standards, filters.search, catalogue.domains)
-        positions = [position for _, position in ranking]
-        if not ranked:
-            positions.sort()
-    if filters.domains:
-        positions = standards.positions_with_any_domain(filters.domains, positions)
-    if positions is None:
-        positions = range(len(standards))
+    positions = _positions(catalogue, filters, ranked=ranked)
     if not isinstance(standards, Standards):
         selected: Iterable[Standard] = [standards[i] for i in positions]
     elif filters._replace(domains=(), search=None) == _NO_FILTERS:
@@ -135,6 +126,34 @@ def _selected(
         needle = text.fold(filters.publisher)
         selected = [s for s in selected if s.publisher and needle in text.fold(s.publisher)]
     return list(selected)
+
+
+def positions(catalogue: Catalogue, filters: Filters) -> Sequence[int] | None:
+    """The positions of the entries that pass every filter, in catalogue order, where the
+    filters choose by position alone (domain tags, search, none), so that no entry is decoded;
+    None where a filter reads the entries themselves.
+
+    Raises:
+        InvalidQuery: a domain tag the catalogue does not declare.
+    """
+    check_domains(catalogue, filters.domains)
+    if filters._replace(domains=(), search=None) != _NO_FILTERS:
+        return None
+    return _positions(catalogue, filters, ranked=False)
+
+
+def _positions(catalogue: Catalogue, filters: Filters, *, ranked: bool) -> Sequence[int]:
+    """The positions the search and the domain tags choose, by rank when ``ranked``."""
+    standards = catalogue.standards
+    chosen: Sequence[int] | None = None
+    if filters.search is not None:
+        ranking = _ranked(standards, filters.search, catalogue.domains)
+        chosen = [position for _, position in ranking]
+        if not ranked:
+            chosen.sort()
+    if filters.domains:
+        chosen = standards.positions_with_any_domain(filters.domains, chosen)
+    return range(len(standards)) if chosen is None else chosen
 
 
 def check_domains(catalogue: Catalogue, tags: Iterable[str]) -> None:
