@@ -156,6 +156,21 @@ def test_a_tall_table_goes_through_the_pager(tmp_path: Path) -> None:
     assert not _COLOURS.search(paged)
 
 
+def test_the_pager_is_told_the_text_is_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """less reads UTF-8 whatever the locale (LESSCHARSET), unless the user set it otherwise."""
+    monkeypatch.delenv("LESSCHARSET", raising=False)
+    told = tmp_path / "told"
+    for given, expected in ((None, "utf-8"), ("latin1", "latin1")):
+        pager = f'printf "%s" "$LESSCHARSET" > {told}; cat > /dev/null'
+        env = {"NO_COLOR": "1", "GBASTD_PAGER": pager, "LANG": "zh_TW.UTF-8"}
+        if given is not None:
+            env["LESSCHARSET"] = given
+        code, _ = run_on_screen("list", "-c", SCREENS, columns=80, lines=24, env=env)
+        assert code == 0 and told.read_text() == expected
+
+
 @pytest.mark.parametrize("how", ["--no-pager", "short", "pipe"])
 def test_no_pager_when_asked_short_or_piped(tmp_path: Path, how: str) -> None:
     """--no-pager prints a tall table; a table that fits is printed; a pipe is never paged."""

@@ -777,8 +777,10 @@ def _page(drawn: str) -> bool:
     if command in ("", "cat"):
         return False
     sys.stdout.flush()
-    # As git does: less and lv, when named without options, still pass colours through.
-    env = {"LESS": "FRX", "LV": "-c", **os.environ}
+    # As git does: less and lv, when named without options, still pass colours through. What
+    # gbastd pages is UTF-8 whatever the locale: less is told so (unless told otherwise), or a
+    # Chinese locale the system lacks would show the Chinese as raw bytes.
+    env = {"LESS": "FRX", "LV": "-c", "LESSCHARSET": "utf-8", **os.environ}
     try:
         pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
