@@ -38,4 +38,4 @@ class CompileCatalogues(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         root = Path(self.root)
         for compiled in compile_catalogues(root):
-            build_data["artifacts"].append(str(compiled.relative_to(root)))
+            build_data["artifacts"].append(compiled.relative_to(root).as_posix())

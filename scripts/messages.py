@@ -59,6 +59,15 @@ def _help_texts(command: Any, path: str) -> Iterator[Found]:
         yield from _help_texts(subcommand, f"{path}/{name}")
 
 
+def _created() -> Any:
+    """The template's creation date as it stands, so that running this changes nothing that
+    did not change (a new template: now)."""
+    if not TEMPLATE.exists():
+        return None
+    with TEMPLATE.open("rb") as source:
+        return read_po(source).creation_date
+
+
 def gather() -> Catalog:
     """Every message of gbastd, as a template catalogue."""
     found: list[Found] = []
@@ -66,7 +75,7 @@ def gather() -> Catalog:
         found += _marked(path, path.relative_to(ROOT).as_posix())
     found += _help_texts(typer.main.get_command(cli.app), "gbastd")
     found += _marked(Path(inspect.getfile(typer.core)), "typer/core.py")
-    template = Catalog(project="gbastd", fuzzy=False)
+    template = Catalog(project="gbastd", fuzzy=False, creation_date=_created())
     for message, where in found:
         # Babel takes None for "no line", though its annotations say int.
         template.add(message, locations=[(where, None)])  # type: ignore[list-item]
@@ -88,7 +97,7 @@ def update() -> None:
             catalogue = Catalog(
                 locale=i18n.CATALOGUE_NAMES[language], project="gbastd", fuzzy=False
             )
-        catalogue.update(template, update_header_comment=False)
+        catalogue.update(template, update_header_comment=False, update_creation_date=False)
         with path.open("wb") as out:
             write_po(out, catalogue, width=100, sort_output=True, ignore_obsolete=True)
         missing = sum(1 for m in catalogue if m.id and (not m.string or m.fuzzy))

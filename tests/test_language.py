@@ -107,6 +107,17 @@ def test_pipes_are_the_same_in_every_language(command: list[str], fmt: str) -> N
         assert (result.returncode, result.stdout) == (0, english.stdout)
 
 
+def test_validate_s_verdict_in_a_pipe_is_the_same_in_every_language() -> None:
+    """validate's verdict on stdout is data in a pipe: the same words in every language."""
+    said = {
+        language: run_gbastd("validate", MINI, "--lang", language, env=_bare())
+        for language in i18n.LANGUAGES
+    }
+    assert {(result.returncode, result.stdout) for result in said.values()} == {
+        (0, f"{MINI}: valid catalogue, 4 standards in 3 domains.\n".encode())
+    }
+
+
 def test_export_keeps_keys_unless_headers_say_otherwise() -> None:
     """export in zh-Hant writes schema keys; --headers zh-hant asks for labels."""
     env = _bare(GBASTD_LANG="zh-Hant")

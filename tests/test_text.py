@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 import unicodedata
 from pathlib import Path
 
@@ -126,3 +127,13 @@ def test_wrapping_marks_leave_no_trace() -> None:
     assert text.for_wrapping("plain - text") == "plain - text"
     assert text.as_wrapped(text.for_wrapping(_SENTENCE)) == _SENTENCE
     assert text.as_wrapped(text.for_wrapping("标准 A-1 标准")) == "标准 A-1 标准"
+
+
+def test_a_chinese_word_in_english_text_breaks_only_at_spaces() -> None:
+    """Without breaks between characters (English help), 湾区标准 stays one word."""
+    sentence = "A catalogue of the Greater Bay Area standards (湾区标准) and the list's headers"
+    for width in (20, 45, 50, 60):
+        prepared = text.for_wrapping(sentence, between_characters=False)
+        lines = text.as_wrapped(textwrap.fill(prepared, width=width)).split("\n")
+        assert any("(湾区标准)" in line for line in lines), lines
+        assert all(display_width(line) <= width for line in lines), lines

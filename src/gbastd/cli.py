@@ -1694,12 +1694,11 @@ def validate_command(
                 ).format(path=path),
                 1,
             )
-        _emit(
-            _("{path}: valid catalogue, {standards} standards in {domains} domains.").format(
-                path=path, standards=len(loaded.standards), domains=len(loaded.domains)
-            )
-            + "\n"
-        )
+        verdict = N_("{path}: valid catalogue, {standards} standards in {domains} domains.")
+        if _stdout_is_terminal():  # in a pipe it is data, the same in every language
+            verdict = _(verdict)
+        counts = {"standards": len(loaded.standards), "domains": len(loaded.domains)}
+        _emit(verdict.format(path=path, **counts) + "\n")
 
 
 def _change(
@@ -2032,11 +2031,17 @@ class _HelpFormatter(HelpFormatter):
 
     def write_text(self, text: str) -> None:
         with self._narrower(not text.isascii()):
-            super().write_text(for_wrapping(text))
+            super().write_text(self._prepared(text))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
         with self._narrower(not all(text.isascii() for _, text in rows)):
-            super().write_dl([(term, for_wrapping(text)) for term, text in rows], *args, **kwargs)
+            prepared = [(term, self._prepared(text)) for term, text in rows]
+            super().write_dl(prepared, *args, **kwargs)
+
+    @staticmethod
+    def _prepared(text: str) -> str:
+        """Chinese text folds between characters; in English help, a Chinese word is a word."""
+        return for_wrapping(text, between_characters=i18n.current() != i18n.ENGLISH)
 
     @contextmanager
     def _narrower(self, chinese: bool) -> Iterator[None]:
@@ -2213,10 +2218,6 @@ _CLICK_SENTENCES = tuple(
     for pattern, template in (
         (r"No such option: (?P<option>\S+)", N_("No such option: {option}")),
         (
-            r"No such option: (?P<option>\S+)\. Did you mean (?P<close>.+)\?",
-            N_("No such option: {option}. Did you mean {close}?"),
-        ),
-        (
             r"No such option: (?P<option>\S+) \(Possible options: (?P<close>.+)\)",
             N_("No such option: {option} (possible options: {close})"),
         ),
@@ -2250,15 +2251,15 @@ _CLICK_SENTENCES = tuple(
             r"(?P<value>'.*') does not match the formats? '%Y-%m-%d'\.",
             N_("{value} is not a date written YYYY-MM-DD."),
         ),
-        (r"Missing command\.", N_("Missing command.")),
-        (r"No such command (?P<name>'.*')\.", N_("No such command {name}.")),
         (
             r"(?P<message>.+?)\.? Did you mean (?P<close>.+)\?",
             N_("{message} Did you mean {close}?"),
         ),
     )
 )
-"""Click's own sentences (written in English inside click), matched whole and translated."""
+"""Click's own sentences (written in English inside click), matched whole and translated.
+Typer's own (Missing command, No such command) come translated through typer.core's ``_``
+(see _speak), but for the ' Did you mean …?' it appends in English, matched last."""
 
 
 def _click_sentence(text: str) -> str:

@@ -167,8 +167,10 @@ def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in "WF"
 
 
-def for_wrapping(text: str) -> str:
-    """``text`` prepared for textwrap to fold by display width (see above)."""
+def for_wrapping(text: str, *, between_characters: bool = True) -> str:
+    """``text`` prepared for textwrap to fold by display width (see above); without
+    ``between_characters``, a run of Chinese breaks only where there is a space, as a word
+    of English text does (湾区标准 in an English sentence)."""
     if text.isascii():
         return text
     prepared = []
@@ -179,7 +181,7 @@ def for_wrapping(text: str) -> str:
             held = True
             continue
         if _wide(char):
-            breaks = not held and char not in _CLOSING
+            breaks = between_characters and not held and char not in _CLOSING
             prepared.append((" " if breaks else _CELL) + char)
             held = char in _OPENING
             continue
