@@ -264,3 +264,21 @@ def test_every_help_fits_80_columns(language: str) -> None:
         lines = result.stdout.decode().splitlines()
         assert result.returncode == 0 and lines
         assert max(map(display_width, lines)) <= 80, (command, lines)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("cache", ["snapshot (the fast path)", "no cache (the CLI)"])
+def test_a_failed_write_is_said_in_the_language(cache: str) -> None:
+    """A full disk is reported in the run's language by the fast path and the CLI alike."""
+    env = _bare(GBASTD_LANG="zh-Hant", GBASTD_NO_CACHE="1" if "no cache" in cache else "")
+    run_gbastd("list", "-c", MINI, env=env)  # the snapshot, once
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "gbastd", "list", "-c", MINI],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env},
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode().startswith("錯誤：無法寫出輸出：")

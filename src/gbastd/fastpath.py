@@ -22,7 +22,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from gbastd import catalogue, options, query
+from gbastd import catalogue, i18n, options, query
+from gbastd.i18n import _
 from gbastd.options import Listing, Option
 from gbastd.records import paused_collector
 
@@ -86,7 +87,8 @@ def write_failure(error: OSError) -> tuple[int, str]:
     gone (141, as cat or grep), else one sentence (1)."""
     if isinstance(error, BrokenPipeError):
         return EXIT_BROKEN_PIPE, ""
-    return 1, f"Error: cannot write output: {error.strerror or error}.\n"
+    reason = _("cannot write output: {reason}.").format(reason=error.strerror or error)
+    return 1, _("Error: {message}").format(message=reason) + "\n"
 
 
 # ------------------------------------------------------------------ the fast path
@@ -109,12 +111,23 @@ def run(args: Sequence[str]) -> None:
             write_all(1, data)
             code = 0
         except OSError as error:
+            _speak(args)
             code, message = write_failure(error)
             _tell(message)
     except KeyboardInterrupt:
-        _tell("Interrupted.\n")
+        _speak(args)
+        _tell(_("Interrupted.") + "\n")
         code = EXIT_INTERRUPTED
     os._exit(code)  # nothing is buffered, and a large catalogue is freed faster by the system
+
+
+def _speak(args: Sequence[str]) -> None:
+    """Speak the language ``args`` ask for, as the CLI would: only to say what went wrong, so
+    that an answer costs no language at all (answer() has checked $GBASTD_LANG)."""
+    try:
+        i18n.use(options.language(args, os.environ))
+    except Exception:  # a language that cannot be told: English, the default
+        return
 
 
 def _tell(message: str) -> None:
