@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from gbastd import catalogue, completion
+from gbastd import catalogue, completion, i18n
 from gbastd.fields import FIELDS
 
 from .conftest import DATA, run_gbastd
@@ -350,3 +350,14 @@ def test_fish_completes(place: Path, line: str, offered: list[str]) -> None:
 
 def _fish_quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def test_descriptions_in_the_script_of_the_run(place: Path) -> None:
+    """zsh and fish describe a value by its Chinese label in the run's script, then English."""
+    try:
+        i18n.use(i18n.TRADITIONAL)
+        assert completion.domains(None, "da") == [("data", "數據 · Data")]
+        assert completion.field("gba") == [("gba_id", "灣區標準識別號 · GBA identifier")]
+    finally:
+        i18n.use(i18n.ENGLISH)
+    assert completion.domains(None, "da") == [("data", "数据 · Data")]

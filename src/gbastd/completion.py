@@ -20,9 +20,9 @@ import re
 from collections.abc import Iterator
 from enum import StrEnum
 
-from gbastd import catalogue, query, text
+from gbastd import catalogue, i18n, query, text
 from gbastd.errors import GbastdError
-from gbastd.fields import ENTRY_FIELDS, FIELDS
+from gbastd.fields import BY_NAME, FIELDS
 from gbastd.records import Catalogue
 
 
@@ -179,13 +179,21 @@ def domains(path: str | os.PathLike[str] | None, incomplete: str) -> list[tuple[
     given = {tag.strip() for tag in done.split(",")}
     head = f"{done}," if done else ""
     return [
-        (head + tag, f"{domain.zh} · {domain.en}")
+        (head + tag, _described(domain.zh, domain.zh_hant, domain.en))
         for tag, domain in loaded.domains.items()
         if tag.startswith(part) and tag not in given
     ]
 
 
-_FIELD_HELP = {field.name: f"{field.zh} · {field.en}" for field in ENTRY_FIELDS}
+def _described(simplified: str, traditional: str, english: str) -> str:
+    """A value's description beside it: its Chinese label in the run's script (Simplified
+    in English runs), then its English one."""
+    return f"{i18n.pick(simplified, traditional, simplified)} · {english}"
+
+
+def _field_help(name: str) -> str:
+    field = BY_NAME[name]
+    return _described(field.zh, field.zh_hant, field.en)
 
 
 def fields(incomplete: str) -> list[tuple[str, str]]:
@@ -195,7 +203,7 @@ def fields(incomplete: str) -> list[tuple[str, str]]:
     given = {name.strip() for name in done.split(",")}
     head = f"{done}," if done else ""
     return [
-        (head + name, _FIELD_HELP[name])
+        (head + name, _field_help(name))
         for name in FIELDS
         if name.startswith(part) and name not in given
     ]
@@ -203,7 +211,7 @@ def fields(incomplete: str) -> list[tuple[str, str]]:
 
 def field(incomplete: str) -> list[tuple[str, str]]:
     """Field names starting with ``incomplete`` (``--sort`` takes one)."""
-    return [(name, _FIELD_HELP[name]) for name in FIELDS if name.startswith(incomplete)]
+    return [(name, _field_help(name)) for name in FIELDS if name.startswith(incomplete)]
 
 
 def keys(path: str | os.PathLike[str] | None, incomplete: str) -> list[tuple[str, str]]:
