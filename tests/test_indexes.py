@@ -262,3 +262,14 @@ def test_export_json_is_the_same_kept_or_encoded(copy: Path) -> None:
         encoded = run_gbastd("export", "-c", str(copy), "-f", "json", "-F", every, *extra)
         assert kept.returncode == encoded.returncode == 0
         assert kept.stdout == encoded.stdout and kept.stdout.startswith(b"[\n{")
+
+
+def test_no_cache_keeps_no_index(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a cache nothing can be kept: indexes are not built for nothing on every run (a
+    JSON export of one entry encodes that entry, not every entry's object)."""
+    monkeypatch.setenv("GBASTD_NO_CACHE", "1")
+    loaded = catalogue.load(copy)
+    assert not loaded.standards.keeps
+    chosen = query.positions(loaded, query.Filters())
+    assert chosen is not None
+    assert formats.kept_json(loaded.standards, chosen[:1], today="2026-11-27") is None

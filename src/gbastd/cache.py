@@ -260,15 +260,17 @@ def _read_regular_file(path: str) -> bytes | None:
         os.close(handle)
 
 
-def write(source: str | os.PathLike[str], key: str, catalogue: Catalogue) -> None:
+def write(source: str | os.PathLike[str], key: str, catalogue: Catalogue) -> bool:
     """Store a snapshot of ``catalogue`` for ``source`` atomically and drop its older ones;
-    never raises."""
-    if _write_record(source, key, ".snapshot", _MAGIC, encode(catalogue)):
-        folder, prefix = _folder(), _path_prefix(source)
-        assert folder is not None  # it was just written there
-        _drop_others(folder, prefix, f"{prefix}-{key}.snapshot", "snapshot")
-        _drop_others(folder, prefix, "", "rejected")  # the file is valid now
-        _drop_others(folder, prefix, f"{prefix}-{key}.index-", "index-*")  # of older content
+    whether it was stored (no cache, or one that cannot be written: not); never raises."""
+    if not _write_record(source, key, ".snapshot", _MAGIC, encode(catalogue)):
+        return False
+    folder, prefix = _folder(), _path_prefix(source)
+    assert folder is not None  # it was just written there
+    _drop_others(folder, prefix, f"{prefix}-{key}.snapshot", "snapshot")
+    _drop_others(folder, prefix, "", "rejected")  # the file is valid now
+    _drop_others(folder, prefix, f"{prefix}-{key}.index-", "index-*")  # of older content
+    return True
 
 
 def _write_record(

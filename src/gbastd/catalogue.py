@@ -153,8 +153,8 @@ def _load(resolved: str, progress: Progress | None, *, parse_changed: bool) -> C
                 cache.write_rejection(resolved, key, error.problems)
                 cache.remember_key(resolved, salt, key, before, after)
                 raise
-            cache.write(resolved, key, catalogue)
-            catalogue.standards.keep_with(cache.keeper(resolved, key))
+            if cache.write(resolved, key, catalogue):  # else no index could be kept either
+                catalogue.standards.keep_with(cache.keeper(resolved, key))
         cache.remember_key(resolved, salt, key, before, after)
         return catalogue
     finally:
