@@ -53,10 +53,10 @@ from gbastd.errors import (
 )
 from gbastd.fastpath import EXIT_BROKEN_PIPE, TEXT_ERRORS, write_all, write_failure
 from gbastd.fields import ENTRY_FIELDS, FIELDS, Field, Kind, is_list
-from gbastd.formats import ROW_WRITERS, Format, cell, json_value, to_csv, to_toml
+from gbastd.formats import ROW_WRITERS, Format, cell, json_value, kept_json, to_csv, to_toml
 from gbastd.i18n import N_, _, ngettext
 from gbastd.options import Listing, Ordering
-from gbastd.records import Catalogue, Standard, Status
+from gbastd.records import Catalogue, Standard, Standards, Status
 from gbastd.text import NARROWER, as_wrapped, fill_cells, for_wrapping
 
 if TYPE_CHECKING:
@@ -1539,9 +1539,6 @@ def _kept_json(
     """The JSON of every field of the entries the filters choose by position alone, unsorted,
     and how many: cut from the objects kept beside the snapshot, no entry decoded (see
     formats.kept_json); None where the entries must be read."""
-    from gbastd.formats import kept_json
-    from gbastd.records import Standards
-
     chosen = query.positions(loaded, filters)
     if chosen is None or ordering.sort is not None or not isinstance(loaded.standards, Standards):
         return None
@@ -2213,58 +2210,56 @@ def _click_message(error: UsageError) -> str:
     return _click_sentence(error.format_message())
 
 
-_CLICK_SENTENCES = tuple(
-    (re.compile(pattern), template)
-    for pattern, template in (
-        (r"No such option: (?P<option>\S+)", N_("No such option: {option}")),
-        (
-            r"No such option: (?P<option>\S+) \(Possible options: (?P<close>.+)\)",
-            N_("No such option: {option} (possible options: {close})"),
-        ),
-        (r"Missing argument '(?P<argument>.+)'\.", N_("Missing argument '{argument}'.")),
-        (r"Missing option '(?P<option>.+)'\.", N_("Missing option '{option}'.")),
-        (
-            r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)",
-            N_("Got unexpected extra arguments ({arguments})."),
-        ),
-        (
-            r"Option '(?P<option>.+)' requires an argument\.",
-            N_("Option '{option}' requires an argument."),
-        ),
-        (
-            r"Option '(?P<option>.+)' does not take a value\.",
-            N_("Option '{option}' does not take a value."),
-        ),
-        (
-            r"(?P<value>'.*') is not one of (?P<choices>.*)\.",
-            N_("{value} is not one of {choices}."),
-        ),
-        (
-            r"(?P<value>'.*') is not a valid (?:integer|int range)\.",
-            N_("{value} is not a whole number."),
-        ),
-        (
-            r"(?P<value>.+) is not in the range (?P<range>.+)\.",
-            N_("{value} is not in the range {range}."),
-        ),
-        (
-            r"(?P<value>'.*') does not match the formats? '%Y-%m-%d'\.",
-            N_("{value} is not a date written YYYY-MM-DD."),
-        ),
-        (
-            r"(?P<message>.+?)\.? Did you mean (?P<close>.+)\?",
-            N_("{message} Did you mean {close}?"),
-        ),
-    )
+_CLICK_SENTENCES = (
+    (r"No such option: (?P<option>\S+)", N_("No such option: {option}")),
+    (
+        r"No such option: (?P<option>\S+) \(Possible options: (?P<close>.+)\)",
+        N_("No such option: {option} (possible options: {close})"),
+    ),
+    (r"Missing argument '(?P<argument>.+)'\.", N_("Missing argument '{argument}'.")),
+    (r"Missing option '(?P<option>.+)'\.", N_("Missing option '{option}'.")),
+    (
+        r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)",
+        N_("Got unexpected extra arguments ({arguments})."),
+    ),
+    (
+        r"Option '(?P<option>.+)' requires an argument\.",
+        N_("Option '{option}' requires an argument."),
+    ),
+    (
+        r"Option '(?P<option>.+)' does not take a value\.",
+        N_("Option '{option}' does not take a value."),
+    ),
+    (
+        r"(?P<value>'.*') is not one of (?P<choices>.*)\.",
+        N_("{value} is not one of {choices}."),
+    ),
+    (
+        r"(?P<value>'.*') is not a valid (?:integer|int range)\.",
+        N_("{value} is not a whole number."),
+    ),
+    (
+        r"(?P<value>.+) is not in the range (?P<range>.+)\.",
+        N_("{value} is not in the range {range}."),
+    ),
+    (
+        r"(?P<value>'.*') does not match the formats? '%Y-%m-%d'\.",
+        N_("{value} is not a date written YYYY-MM-DD."),
+    ),
+    (
+        r"(?P<message>.+?)\.? Did you mean (?P<close>.+)\?",
+        N_("{message} Did you mean {close}?"),
+    ),
 )
 """Click's own sentences (written in English inside click), matched whole and translated.
 Typer's own (Missing command, No such command) come translated through typer.core's ``_``
-(see _speak), but for the ' Did you mean …?' it appends in English, matched last."""
+(see _speak), but for the ' Did you mean …?' it appends in English, matched last. Patterns
+are compiled when a usage error is translated (re caches them), not on every start."""
 
 
 def _click_sentence(text: str) -> str:
     for pattern, template in _CLICK_SENTENCES:
-        matched = pattern.fullmatch(text)
+        matched = re.fullmatch(pattern, text)
         if matched:
             return _(template).format(**matched.groupdict())
     return text

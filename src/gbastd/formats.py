@@ -246,7 +246,7 @@ def kept_json(standards: Standards, positions: Sequence[int], *, today: str) -> 
         return status_of(standards[position], today)
 
     objects = _kept_slices(standards, positions, status)
-    return None if objects is None else (f"[\n{objects}\n]\n" if objects else "[]\n")
+    return None if objects is None else _json_array(objects)
 
 
 def _kept_slices(
@@ -315,7 +315,11 @@ def to_json(columns: Sequence[str], rows: Iterable[Row]) -> str:
     One compact object per line reads well, diffs line by line, and lets json use its C
     encoder (indent= forces the pure-Python one, 3-4 times slower on a large catalogue).
     """
-    objects = _objects_joined(columns, rows, ",\n")
+    return _json_array(_objects_joined(columns, rows, ",\n"))
+
+
+def _json_array(objects: str) -> str:
+    """Objects joined by ",\n" as a JSON array, one object a line."""
     return f"[\n{objects}\n]\n" if objects else "[]\n"
 
 
