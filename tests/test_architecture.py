@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).parents[1] / "src" / PACKAGE_NAME
 LAYERS: list[set[str]] = [
     {"_version", "_hanzi", "_plain", "i18n"},  # leaves; _plain: typing.NamedTuple without typing
     {"errors", "fields"},  # fields is the field table
-    {"records", "text"},
+    {"records", "text", "tomlscan"},  # tomlscan: refuses what the TOML readers choke on
     {"model", "cache"},
     {"catalogue"},
     {"query", "document", "published"},  # published: a list's table read as a person would

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from gbastd import cache, catalogue
+from gbastd import cache, catalogue, tomlscan
 from gbastd.cli import app
 from gbastd.errors import CatalogueInvalid, CatalogueNotFound
 
@@ -139,7 +139,7 @@ HEAD = "[catalogue]\nname = 'x'\n"
 def scanned(source: str | bytes) -> str | None:
     """The scan's refusal as "line:column: message" (column "-" when not given), or None."""
     data = source.encode() if isinstance(source, str) else source
-    problem = catalogue.scan(data)
+    problem = tomlscan.scan(data)
     if problem is None:
         return None
     return f"{problem.line}:{problem.column or '-'}: {problem.message}"
@@ -236,7 +236,7 @@ def test_the_scan_refuses_a_file_before_the_reader_sees_it(
 def token_by_token(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the scan read every token in Python: fast patterns that match nothing."""
     nothing = re.compile(b"")
-    monkeypatch.setattr(catalogue, "_fast_scan", lambda nesting: nothing)
+    monkeypatch.setattr(tomlscan, "_fast_scan", lambda nesting: nothing)
 
 
 def test_the_fast_patterns_never_change_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,7 +248,7 @@ def test_the_fast_patterns_never_change_an_answer(monkeypatch: pytest.MonkeyPatc
         token_by_token(patched)
         assert [scanned(source) for source in cases] == expected
     with monkeypatch.context() as patched:
-        patched.setattr(catalogue, "_PATIENCE", -1)
+        patched.setattr(tomlscan, "_PATIENCE", -1)
         assert [scanned(source) for source in cases] == expected
 
 
@@ -324,10 +324,10 @@ def test_every_real_catalogue_is_far_within_the_limits(path: Path) -> None:
     """The embedded catalogue and the test catalogues pass, and would with lines limited to a
     thousandth of the limit (their keys have at most 3 parts and their brackets nest 2 deep)."""
     data = path.read_bytes()
-    assert catalogue.scan(data) is None
+    assert tomlscan.scan(data) is None
     with pytest.MonkeyPatch.context() as tighter:
-        tighter.setattr(catalogue, "MAX_LINE", catalogue.MAX_LINE // 1000)
-        assert catalogue.scan(data) is None
+        tighter.setattr(tomlscan, "MAX_LINE", tomlscan.MAX_LINE // 1000)
+        assert tomlscan.scan(data) is None
 
 
 def test_a_number_the_scan_misses_is_still_a_sentence(
@@ -335,7 +335,7 @@ def test_a_number_the_scan_misses_is_still_a_sentence(
 ) -> None:
     """Should a too-long integer get past the scan, the reader's ValueError is still turned into
     a problem, not a traceback."""
-    monkeypatch.setattr(catalogue, "scan", lambda data: None)
+    monkeypatch.setattr(tomlscan, "scan", lambda data: None)
     with pytest.raises(CatalogueInvalid) as caught:
         catalogue.parse(b"a = " + b"1" * 4301 + b"\n", "big.toml")
     assert caught.value.lines() == [f"big.toml: {BIG}"]

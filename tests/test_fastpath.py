@@ -284,3 +284,30 @@ def test_the_fast_path_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert {"typer", "typing", "pathlib"} <= cold
     warm = imported_modules(*args, env=env)
     assert not {"typer", "click", "rich", "typing", "pathlib", "datetime", "json"} & warm
+
+
+# What pip (25.2 and later) writes as the gbastd command: python -m would add runpy's imports.
+CONSOLE_SCRIPT = "import sys\nfrom gbastd.__main__ import main\nsys.exit(main())"
+# Modules the fast path does without, each a millisecond or more of every start on this host:
+# re and enum (see _plain.py's StrEnum), and functools and the collections package, which enum
+# and operator.py would import (see _plain.py's C halves).
+NOT_AT_START = {"re", "enum", "functools", "collections", "operator", "contextlib", "typing"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("list", "--domain", "food", "--format", "csv"), ("list", "-d", "food"), ("show", "WQ1-9")],
+)
+def test_the_installed_command_starts_on_the_c_halves_alone(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Run as the installed command runs it, the main job and show import neither re nor enum,
+    nor functools or the collections package: each is a millisecond or more of every start."""
+    command = [sys.executable, "-X", "importtime", "-c", CONSOLE_SCRIPT, *args, "-c", MINI]
+    env = {**os.environ, "GBASTD_CACHE_DIR": str(tmp_path)}
+    subprocess.run(command, capture_output=True, env=env, check=True, timeout=60)  # the snapshot
+    warm = subprocess.run(command, capture_output=True, env=env, check=True, timeout=60)
+    assert warm.stdout.count(b"\n") > 1
+    imported = {line.rsplit(b"|", 1)[1].strip().decode() for line in warm.stderr.splitlines()}
+    assert "gbastd.fastpath" in imported and "gbastd.cli" not in imported
+    assert not NOT_AT_START & imported

@@ -17,7 +17,7 @@ import pytest
 from gbastd import fields
 from gbastd.fields import CATALOGUE_FIELDS, ENTRY_FIELDS, Field, Kind
 from gbastd.model import InfoModel, StandardModel
-from gbastd.records import CatalogueInfo, Standard
+from gbastd.records import CatalogueInfo, Standard, Status
 
 from .conftest import DATA, ROOT
 
@@ -78,6 +78,20 @@ def test_json_schema_describes_each_field_from_the_table() -> None:
     for field in ENTRY_FIELDS:
         assert schema["properties"][field.name]["description"] == field.description
     assert set(schema["required"]) == {f.name for f in ENTRY_FIELDS if f.required}
+
+
+def test_json_schema_states_the_statuses_of_the_records() -> None:
+    """pydantic reads a real enum in place of records.Status (a _plain.StrEnum): the schema's
+    "Status" has its members, name and description, and a valid value is stored as text."""
+    status = StandardModel.model_json_schema()["$defs"]["Status"]
+    assert status["enum"] == [str(member) for member in Status] == list(Status)
+    assert status["title"] == "Status" and status["description"] == Status.__doc__
+    entry = {"gba_id": "WQ 1-8", "code": "T/GBAS 6-2022", "title_zh": "丝苗米"}
+    sources = ["https://example.org/notice"]
+    valid = StandardModel.model_validate(
+        {**entry, "domains": ["food"], "sources": sources, "status": "withdrawn"}
+    )
+    assert valid.status == Status.WITHDRAWN
 
 
 def test_every_field_has_three_labels_and_one_place() -> None:

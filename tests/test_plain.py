@@ -1,10 +1,16 @@
-"""Start-up savings that must not change behaviour: the typing-free NamedTuple (_plain.py) and
-pathlib's form of a catalogue name without pathlib (catalogue._as_pathlib_names)."""
+"""Start-up savings that must not change behaviour: the typing-free NamedTuple and the enum-free
+StrEnum (_plain.py), and pathlib's form of a catalogue name without pathlib
+(catalogue._as_pathlib_names)."""
 
 from __future__ import annotations
 
 import collections
+import collections.abc
 import copy
+import enum
+import functools
+import json
+import operator
 import pickle
 import typing
 from pathlib import Path
@@ -15,7 +21,9 @@ from hypothesis import strategies as st
 
 from gbastd import _plain, catalogue
 from gbastd.errors import Problem
-from gbastd.fields import Field
+from gbastd.fields import Field, Kind, Search
+from gbastd.formats import Format
+from gbastd.records import Status
 
 
 def _pair(base: type) -> type:
@@ -144,3 +152,92 @@ def test_named_tuple_class_attributes_are_collections_own() -> None:
             cls._make([1, 2])
         with pytest.raises(ValueError):
             cls(1)._replace(z=2)
+
+
+# ------------------------------------------------------------------------------- StrEnum
+
+
+class Colour(enum.StrEnum):
+    """Colours."""
+
+    RED = "red"
+    DARK_GREEN = "dark-green"  # a value that is not its name in lower case
+    BLUE = "blue"
+
+
+class PlainColour(_plain.StrEnum):
+    """Colours."""
+
+    RED = "red"
+    DARK_GREEN = "dark-green"  # a value that is not its name in lower case
+    BLUE = "blue"
+
+
+def test_plain_enums_have_enums_members() -> None:
+    """Members in order, found by value, each a str equal to its value, named as declared."""
+    assert len(PlainColour) == len(Colour) == 3
+    for theirs, mine in zip(Colour, PlainColour, strict=True):
+        assert type(mine) is PlainColour and isinstance(mine, str)
+        assert mine == theirs == theirs.value and hash(mine) == hash(theirs)
+        assert (mine.name, mine.value) == (theirs.name, theirs.value)
+        assert type(mine.value) is str
+        assert PlainColour(theirs.value) is mine and PlainColour(mine) is mine
+        assert getattr(PlainColour, theirs.name) is mine
+    assert PlainColour.__doc__ == Colour.__doc__
+
+
+def test_plain_enums_print_as_enums() -> None:
+    """str(), format(), %, repr() and JSON give what enum.StrEnum gives."""
+    for theirs, mine in zip(Colour, PlainColour, strict=True):
+        assert str(mine) == str(theirs) and f"{mine}" == f"{theirs}"
+        assert f"{mine:>12}|" == f"{theirs:>12}|" and "%s" % mine == "%s" % theirs  # noqa: UP031
+        assert repr(mine) == repr(theirs).replace("Colour", "PlainColour")
+        assert json.dumps({mine: [mine]}) == json.dumps({theirs: [theirs]})
+        assert json.dumps([mine], indent=1) == json.dumps([theirs], indent=1)
+    assert repr(PlainColour) == "<enum 'PlainColour'>" and repr(Colour) == "<enum 'Colour'>"
+
+
+def test_plain_enums_copy_and_pickle_to_the_same_member() -> None:
+    """A member stays the one member through copy, deepcopy and pickle."""
+    for mine in PlainColour:
+        assert copy.copy(mine) is mine and copy.deepcopy([mine])[0] is mine
+        for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+            assert pickle.loads(pickle.dumps(mine, protocol)) is mine
+
+
+@pytest.mark.parametrize("value", ["RED", "Red", "green", "", None, 1, ["red"]])
+def test_plain_enums_refuse_what_enum_refuses(value: object) -> None:
+    """A value that is no member's is a ValueError, worded as enum words it."""
+    with pytest.raises(ValueError) as theirs:
+        Colour(value)
+    with pytest.raises(ValueError) as mine:
+        PlainColour(value)
+    assert str(mine.value) == str(theirs.value).replace("Colour", "PlainColour")
+
+
+def test_plain_enum_members_cannot_be_replaced_or_repeated() -> None:
+    """Reassigning a member is an AttributeError; two members with one value are refused."""
+    with pytest.raises(AttributeError):
+        PlainColour.RED = "crimson"  # type: ignore[misc]
+    assert PlainColour.RED.value == "red"
+    with pytest.raises(ValueError, match="same value"):
+
+        class Twice(_plain.StrEnum):
+            A = "a"
+            B = "a"
+
+
+def test_the_package_enums_are_plain_and_complete() -> None:
+    """The fast path's four enums are _plain's, and their members are what the code names."""
+    assert [str(kind) for kind in Kind][:3] == ["text", "id", "code"]
+    assert list(Status) == [Status.CURRENT, Status.UPCOMING, Status.WITHDRAWN]
+    assert Format("csv") is Format.CSV and len(Search) == 3
+    for cls in (Kind, Search, Status, Format):
+        assert issubclass(cls, _plain.StrEnum) and not issubclass(cls, enum.Enum)
+
+
+def test_the_c_halves_are_the_public_objects() -> None:
+    """What _plain hands out is the standard library's own, not a copy that could differ."""
+    assert _plain.Sequence is collections.abc.Sequence
+    assert _plain.partial is functools.partial
+    assert _plain.itemgetter is operator.itemgetter and _plain.is_ is operator.is_

@@ -52,6 +52,18 @@ def test_escape_controls_makes_escape_sequences_visible() -> None:
     assert text.escape_controls("龙舟 ok") == "龙舟 ok"
 
 
+def test_every_escaped_character_is_one_isprintable_refuses() -> None:
+    """escape_controls skips its pattern for a text that isprintable() accepts: sound only if
+    no character the pattern escapes is printable. Each is escaped inside a text."""
+    escaped = re.compile(text._CONTROL)
+    every = [chr(point) for point in range(sys.maxunicode + 1) if escaped.fullmatch(chr(point))]
+    assert len(every) == 32 + 33 + 2 + 5 + 4
+    for char in every:
+        assert not char.isprintable(), f"U+{ord(char):04X}"
+        shown = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        assert text.escape_controls(f"龙舟{char}ok") == f"龙舟{shown}ok"
+
+
 def test_natural_key_orders_numbers_by_value() -> None:
     """WQ 1-9 sorts before WQ 1-10, and T/GBAS 6 before T/GBAS 10."""
     ids = ["WQ 1-10", "WQ 1-9", "WQ 2-1", "WQ 1-229"]

@@ -1,4 +1,5 @@
-"""Named tuples, and ``typing.NamedTuple``'s class syntax, at a fraction of their start-up cost.
+"""Named tuples and string enums, with ``typing.NamedTuple``'s and ``enum.StrEnum``'s class
+syntax, at a fraction of their start-up cost.
 
 Importing typing (and the contextlib and warnings it imports) costs a few milliseconds on
 every start, and ``collections.namedtuple`` compiles a ``__new__`` for every class it makes
@@ -9,16 +10,34 @@ which makes the same kind of class with ``named_tuple``: a tuple subclass with t
 fields, defaults, properties, ``_make``, ``_replace``, ``_asdict``, ``repr``, equality and
 pickling, whose ``__new__`` is one function for every class instead of one compiled for
 each. tests/test_plain.py holds both to typing's and collections' behaviour.
+
+Importing enum costs about 5 ms on every start (it imports functools, which imports the
+collections package); the fast path's four enums (``Kind``, ``Search``, ``Status``, ``Format``)
+subclass ``StrEnum`` below, under the same ``TYPE_CHECKING`` arrangement, so type checkers see
+``enum.StrEnum`` and the run time gets a ``str`` subclass whose members are made the same way:
+singletons, looked up by value, iterated in order, with ``name``, ``value``, ``str()``,
+``format()``, ``repr()``, copying and pickling as enum's. tests/test_plain.py holds the two to
+the same behaviour. pydantic and Typer, which want a real ``Enum``, never see these classes.
+
+It also hands the fast path's modules ``Sequence``, ``partial``, ``is_`` and ``itemgetter``
+from the C halves of collections.abc, functools and operator: the very same objects, without
+importing operator.py, functools.py and the collections package (with the keyword, reprlib and
+itertools modules it imports) on every start, which together cost about 1.5 ms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from operator import itemgetter
+from _collections_abc import Sequence as Sequence
+from _operator import is_ as is_
+from _operator import itemgetter as itemgetter
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from functools import partial as partial  # typeshed has no stub of _functools
     from typing import Any
+else:
+    from _functools import partial as partial
 
 try:  # what collections.namedtuple reads its fields with: a descriptor in C
     from _collections import _tuplegetter as _field_getter  # type: ignore[import-not-found]
@@ -125,3 +144,76 @@ class _NamedTupleMeta(type):
 
 class NamedTuple(metaclass=_NamedTupleMeta):
     """Subclass as ``typing.NamedTuple``: the class statement makes a named tuple class."""
+
+
+class _StrEnumType(type):
+    """Makes each public ``str`` attribute of a class body a member: an instance of the class."""
+
+    _members_: dict[str, Any]
+    _names_: dict[str, str]
+
+    def __new__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+        values = {
+            key: value
+            for key, value in namespace.items()
+            if not key.startswith("_") and type(value) is str
+        }
+        body = {key: value for key, value in namespace.items() if key not in values}
+        made: Any = super().__new__(cls, name, bases, body)
+        members: dict[str, Any] = {value: str.__new__(made, value) for value in values.values()}
+        if len(members) != len(values):
+            raise ValueError(f"{name}: two members have the same value")
+        for key, value in values.items():
+            type.__setattr__(made, key, members[value])
+        type.__setattr__(made, "_members_", members)
+        type.__setattr__(made, "_names_", {value: key for key, value in values.items()})
+        made_class: type = made
+        return made_class
+
+    def __call__(cls, value: object) -> Any:
+        try:
+            return cls._members_[value]  # type: ignore[index]
+        except (KeyError, TypeError):
+            raise ValueError(f"{value!r} is not a valid {cls.__qualname__}") from None
+
+    def __iter__(cls) -> Iterator[Any]:
+        return iter(cls._members_.values())
+
+    def __len__(cls) -> int:
+        return len(cls._members_)
+
+    def __setattr__(cls, name: str, value: object) -> None:
+        if name in cls._names_.values():
+            raise AttributeError(f"cannot reassign member {name!r}")
+        super().__setattr__(name, value)
+
+    def __repr__(cls) -> str:
+        return f"<enum {cls.__name__!r}>"
+
+
+class StrEnum(str, metaclass=_StrEnumType):
+    """Subclass as ``enum.StrEnum``: each ``NAME = "value"`` of the class body is a member."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        """The member's name, as in the class body."""
+        return type(self)._names_[self]
+
+    @property
+    def value(self) -> str:
+        """The member's value, a plain ``str``."""
+        return str.__str__(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self.name}: {self.value!r}>"
+
+    def __reduce_ex__(self, protocol: object) -> tuple[Any, tuple[str]]:
+        return type(self), (self.value,)
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Any:
+        return self

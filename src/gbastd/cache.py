@@ -26,18 +26,16 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable
-from functools import partial
-from operator import itemgetter
 
 from gbastd import i18n
+from gbastd._plain import itemgetter, partial
 from gbastd.errors import Problem
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS
 from gbastd.records import Catalogue, CatalogueInfo, Domain, Standard, Standards, Total
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
     from typing import Any
 

@@ -5,12 +5,11 @@ The core raises them; ``cli.py`` turns them into a message on stderr and an exit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from gbastd.i18n import _, ngettext
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import NamedTuple
 else:
     from gbastd._plain import NamedTuple

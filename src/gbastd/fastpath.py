@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import os
 import sys
-from collections.abc import Sequence
 
 from gbastd import catalogue, i18n, options, query
 from gbastd.i18n import _
@@ -29,6 +28,7 @@ from gbastd.records import paused_collector
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
 EXIT_BROKEN_PIPE = 141

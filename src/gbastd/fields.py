@@ -10,13 +10,12 @@ nothing; adding a row here adds the field everywhere.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from enum import StrEnum
     from typing import NamedTuple
 else:
-    from gbastd._plain import NamedTuple
+    from gbastd._plain import NamedTuple, StrEnum
 
 
 class Kind(StrEnum):

@@ -9,9 +9,6 @@ ISO 8601.
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Callable, Iterable, Sequence
-from enum import StrEnum
 
 from gbastd.fields import FIELDS, LIST_FIELDS
 from gbastd.query import Rows, status_of
@@ -20,9 +17,13 @@ from gbastd.text import escape_controls
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from enum import StrEnum
     from typing import Any
 
     from gbastd.edit import Difference
+else:
+    from gbastd._plain import StrEnum
 
 LIST_SEPARATOR = " ; "
 TOML_HEADER = (
@@ -167,6 +168,8 @@ _JSON_RAW = "[\x7f-\x9f\u2028\u2029]"
 
 
 def _json_text(text: str) -> str:
+    import re  # rarely needed: not imported on every start
+
     return re.sub(_JSON_RAW, lambda m: f"\\u{ord(m[0]):04x}", text)
 
 

@@ -11,7 +11,6 @@ usage error of the option that gave it.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
 
 from gbastd import i18n, query
 from gbastd.catalogue import ENV_VAR
@@ -23,6 +22,7 @@ from gbastd.records import Standard, Status
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from typing import Any, NamedTuple
 else:
     from gbastd._plain import NamedTuple

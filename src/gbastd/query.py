@@ -5,11 +5,9 @@ Pure functions over ``records``; "today" is a parameter so that derived statuses
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from operator import is_ as _is
-from operator import itemgetter
-
 from gbastd import text
+from gbastd._plain import Sequence, itemgetter
+from gbastd._plain import is_ as _is
 from gbastd.errors import AmbiguousKey, InvalidQuery, StandardNotFound, UnknownField
 from gbastd.fields import DATE_FIELDS, ENTRY_FIELDS, FIELDS, LOOKUP_FIELDS, Kind, Search
 from gbastd.i18n import _
@@ -25,6 +23,7 @@ from gbastd.records import (
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any, NamedTuple, overload
 else:
     from gbastd._plain import NamedTuple
@@ -288,10 +287,10 @@ class SortedLines(Sequence[str]):
     build. Bisection finds a string; ``str.find`` finds the ones containing a part."""
 
     def __init__(self, joined: str, offsets: bytes) -> None:
-        from array import array
-
         self.joined = joined  # every string followed by "\n"
-        self.offsets = array("q", offsets)  # where each string starts, and the end
+        # Where each string starts, and the end: read in place, as the array module (which
+        # imports the collections package, a millisecond of every start) would copy them.
+        self.offsets = memoryview(offsets).cast("q")
 
     @classmethod
     def of(cls, items: Iterable[str]) -> SortedLines:
@@ -359,10 +358,8 @@ class Keys:
     names (in a valid catalogue, one; several only where a catalogue is being changed)."""
 
     def __init__(self, lines: SortedLines, owners: bytes, shared: dict[int, tuple[int, ...]]):
-        from array import array
-
         self.lines = lines
-        self.owner = array("q", owners)  # the one entry of each key, or its first
+        self.owner = memoryview(owners).cast("q")  # the one entry of each key, or its first
         self.shared = shared  # line number → every entry, for keys that name several
 
     def kept(self) -> tuple[tuple[str, bytes], bytes, dict[int, tuple[int, ...]]]:

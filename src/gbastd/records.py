@@ -10,17 +10,18 @@ Their fields are those of the field table, ``fields.py``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from enum import StrEnum
-from operator import is_ as _is
 
+from gbastd._plain import Sequence
+from gbastd._plain import is_ as _is
 from gbastd.fields import CATALOGUE_FIELDS, FIELDS, IDENTIFYING
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from enum import StrEnum
     from typing import Any, NamedTuple, overload
 else:
-    from gbastd._plain import NamedTuple, named_tuple
+    from gbastd._plain import NamedTuple, StrEnum, named_tuple
 
 
 class Status(StrEnum):

@@ -1,13 +1,15 @@
 """Text normalisation shared by loading, lookup and search: identifiers, keys and folding.
 
-Everything here is pure and cheap to import. The Traditional→Simplified table is built on first
-use only, so commands that do not search never pay for it.
+Everything here is pure and cheap to import: re, unicodedata and the Traditional→Simplified
+table are loaded on first use only, so a command whose texts need none of them (a piped ``list``
+of the cached catalogue) never pays for them.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
+TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
+if TYPE_CHECKING:
+    import re
 
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−﹣－", "-"))
 # Patterns are compiled on first use (re caches them), not at import: most runs need none.
@@ -34,6 +36,8 @@ def normalise_gba_id(raw: str) -> str | None:
 
     ``WQ1-8``, ``wq 1-8``, ``WQ 1–8`` and full-width ``ＷＱ１－８`` are all ``WQ 1-8``.
     """
+    import re
+
     if re.fullmatch(_CANONICAL_GBA_ID, raw):  # already canonical: the usual case on load
         return raw
     compact = re.sub(_SPACES, "", _nfkc(raw).translate(_DASHES)).upper()
@@ -61,6 +65,8 @@ def _nfkc(text: str) -> str:
 def fold(text: str) -> str:
     """Return text folded for searching: width, case and Traditional→Simplified characters,
     invisible characters dropped."""
+    import re
+
     folded = _nfkc(visible(text)).translate(_DASHES).casefold()
     return re.sub(_SPACES, " ", fold_han(folded)).strip()
 
@@ -79,9 +85,10 @@ def first_invisible(text: str) -> str | None:
     return found[0] if found else None
 
 
-@cache
 def _invisible() -> re.Pattern[str]:
-    return re.compile(f"[{INVISIBLE}]")
+    import re
+
+    return re.compile(f"[{INVISIBLE}]")  # compiled once: re keeps the patterns it compiled
 
 
 def fold_han(text: str) -> str:
@@ -89,11 +96,15 @@ def fold_han(text: str) -> str:
     return text.translate(_han_table())
 
 
-@cache
-def _han_table() -> dict[int, int]:
-    from gbastd._hanzi import SIMPLIFIED, TRADITIONAL
+_HAN_TABLE: dict[int, int] = {}
 
-    return str.maketrans(TRADITIONAL, SIMPLIFIED)
+
+def _han_table() -> dict[int, int]:
+    if not _HAN_TABLE:
+        from gbastd._hanzi import SIMPLIFIED, TRADITIONAL
+
+        _HAN_TABLE.update(str.maketrans(TRADITIONAL, SIMPLIFIED))
+    return _HAN_TABLE
 
 
 _CONTROL = "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -105,6 +116,10 @@ def escape_controls(text: str) -> str:
     A catalogue must not be able to move the cursor, retitle the window or reorder text on the
     user's terminal.
     """
+    if text.isprintable():  # the usual case, decided in C: not one control or format character
+        return text
+    import re
+
     return re.sub(_CONTROL, _escape_one, text)
 
 
@@ -121,6 +136,8 @@ def natural_key(text: str, *, pinyin: bool = False) -> tuple[tuple[int, int, str
     characters that read alike keep a fixed order among themselves. pypinyin is imported on the
     first text that holds something other than ASCII, never before.
     """
+    import re
+
     return tuple(
         (0, int(part), "")
         if part.isdigit()
