@@ -9,6 +9,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from gbastd import text
@@ -50,6 +52,44 @@ def test_escape_controls_makes_escape_sequences_visible() -> None:
     hostile = "a\x1b]0;pwned\x07b\x9bc\u202ed"
     assert text.escape_controls(hostile) == "a\\x1b]0;pwned\\x07b\\x9bc\\u202ed"
     assert text.escape_controls("龙舟 ok") == "龙舟 ok"
+
+
+# What key and fold were before dashes and Han forms were folded in one pass after casefold.
+def _key_in_three_passes(value: str) -> str:
+    folded = unicodedata.normalize("NFKC", text.visible(value)).translate(text._DASHES).casefold()
+    return "".join(text.fold_han(folded).split())
+
+
+def _fold_in_three_passes(value: str) -> str:
+    folded = unicodedata.normalize("NFKC", text.visible(value)).translate(text._DASHES).casefold()
+    return re.sub(r"\s+", " ", text.fold_han(folded)).strip()
+
+
+# Cased letters (ß, Σ, ﬀ), full-width and compatibility forms, every dash, invisible characters,
+# spaces, and Han characters of the table with their Simplified forms.
+_HAN_SAMPLE = "".join(f"{chr(k)}{chr(v)}" for k, v in sorted(text._han_table().items())[:300])
+FOLDED_ALPHABET = "aZß ẞΣσς\tＡｚ－﹣‐‑‒–—―−-()（）：:龍龙舟灣湾區区\u200b\u00adﬀ㈠①Ⅻ" + _HAN_SAMPLE
+
+
+@given(st.text(alphabet=FOLDED_ALPHABET, max_size=30))
+def test_one_pass_folds_as_three_did(value: str) -> None:
+    """key and fold translate dashes and Han forms in one pass after casefold: the same keys and
+    folded text as translating dashes before casefold and Han forms after it."""
+    assert text.key(value) == _key_in_three_passes(value)
+    assert text.fold(value) == _fold_in_three_passes(value)
+
+
+def test_casefold_changes_no_character_the_one_pass_translates() -> None:
+    """Why the order does not matter: casefold leaves every character the table maps, and every
+    character it maps to, alone, and makes none of them from another character."""
+    table = text._fold_table()
+    made_to = {chr(value) if isinstance(value, int) else value for value in table.values()}
+    involved = {chr(point) for point in table} | made_to
+    for char in involved:
+        assert char.casefold() == char, f"U+{ord(char):04X}"
+    for point in range(sys.maxunicode + 1):
+        made = chr(point).casefold()
+        assert made == chr(point) or not set(made) & involved, f"U+{point:04X}"
 
 
 def test_every_escaped_character_is_one_isprintable_refuses() -> None:
