@@ -61,16 +61,20 @@ install() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq miller sqlite3 hyperfine time >/dev/null
   fi
-  [[ -x "$PPY" ]] || "$BASE_PY" -m venv "$PEERS_VENV"
-  if ! "$PPY" -c 'import csvkit, sqlite_utils' 2>/dev/null; then
-    log "peers venv: csvkit sqlite-utils"
-    "$PPY" -m pip install -q --disable-pip-version-check -c "$HERE/peers-constraints.txt" csvkit sqlite-utils
-  fi
-  [[ -x "$GPY" ]] || "$BASE_PY" -m venv "$GBASTD_VENV"
+  # Every venv as the README's set-up makes it: --upgrade-deps, so that pip (25.2 and later)
+  # writes console scripts that import nothing before their package (older pips' import re).
+  local venv
+  for venv in "$PEERS_VENV" "$GBASTD_VENV" "$FALLBACK_VENV"; do
+    [[ -x "$venv/bin/python" ]] || "$BASE_PY" -m venv --upgrade-deps "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  done
+  log "peers venv: csvkit sqlite-utils (their commands rewritten by this pip too)"
+  "$PPY" -m pip install -q --disable-pip-version-check -c "$HERE/peers-constraints.txt" csvkit sqlite-utils
+  "$PPY" -m pip install -q --disable-pip-version-check -c "$HERE/peers-constraints.txt" \
+    --force-reinstall --no-deps csvkit sqlite-utils
   log "gbastd venv: pip install $REPO (not editable, as users install it)"
   "$GPY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
   "$GPY" -m pip install -q --disable-pip-version-check "$REPO"
-  [[ -x "$FALLBACK_VENV/bin/python" ]] || "$BASE_PY" -m venv "$FALLBACK_VENV"
   log "gbastd fallback venv: pip install $REPO, then remove tomli (the standard library reads)"
   "$FALLBACK_VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$REPO"
   "$FALLBACK_VENV/bin/python" -m pip install -q --disable-pip-version-check "$REPO"
@@ -83,7 +87,7 @@ record_env() {
     echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') x $(nproc)"
     echo "memory=$(free -h | awk '/^Mem:/{print $2}')"
     echo "os=$(. /etc/os-release && echo "$PRETTY_NAME"), $(uname -sr)"
-    echo "python=$("$GPY" -c 'import sys; print(sys.version.split()[0])')"
+    echo "python=$("$GPY" -c 'import sys; print(sys.version.split()[0])'), pip $("$GPY" -m pip --version | cut -d' ' -f2)"
     echo "gbastd=$("$G" --version) with $("$GPY" -m pip freeze --disable-pip-version-check | grep -iE '^(typer|rich|pydantic|tomli.w)=' | tr '\n' ' ')"
     echo "peers=jq $(jq --version | tr -d jq-), mlr $(mlr --version | cut -d' ' -f2), sqlite3 $(sqlite3 --version | cut -d' ' -f1), $("$PPY" -m pip freeze --disable-pip-version-check | grep -iE '^(csvkit|sqlite-utils)=' | tr '\n' ' ')"
     echo "hyperfine=$(hyperfine --version | cut -d' ' -f2)"

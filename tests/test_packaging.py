@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -73,3 +74,67 @@ def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Pat
         run("-m", "gbastd", *args)
     installed_after = sorted(p.relative_to(site) for p in (site / "gbastd").rglob("*"))
     assert installed_after == installed_before  # nothing is ever written into the package
+
+
+def _readme_setup_command() -> str:
+    """The README's first shell block: the set-up that installs and runs the main job."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    (command,) = block.strip().splitlines()
+    return command
+
+
+def _copy_of_the_checkout(destination: Path) -> None:
+    """The repository's files as a fresh clone has them: its tracked files, no .venv or cache."""
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True, timeout=60
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted in the work tree but not yet from the index
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+
+
+def test_the_readme_set_up_installs_a_gbastd_that_starts_on_gbastd_alone(tmp_path: Path) -> None:
+    """The README's set-up command, run as written in a copy of the checkout, installs gbastd and
+    prints the food entries of the embedded catalogue; the command it installs imports nothing
+    before gbastd (no re: pip 25.2's wrapper), so the fast path's start-up is what users get."""
+    checkout = tmp_path / "gbastd"
+    _copy_of_the_checkout(checkout)
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("GBASTD_", "VIRTUAL_ENV", "PYTHON"))
+    }
+    env["GBASTD_CACHE_DIR"] = str(tmp_path / "cache")
+    setup = subprocess.run(
+        ["bash", "-c", _readme_setup_command()],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert setup.returncode == 0, setup.stderr[-3000:]
+    food = subprocess.run(
+        [sys.executable, "-m", "gbastd", "list", "--domain", "food"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert food.startswith("gba_id\t") and setup.stdout.endswith(food)
+
+    installed = checkout / ".venv" / "bin"
+    wrapper = (installed / "gbastd").read_text(encoding="utf-8")
+    command = [str(installed / "python"), "-X", "importtime", str(installed / "gbastd")]
+    warm = subprocess.run(
+        [*command, "list", "--domain", "food"], env=env, capture_output=True, check=True, timeout=60
+    )
+    assert warm.stdout.decode() == food
+    imported = {line.rsplit(b"|", 1)[1].strip().decode() for line in warm.stderr.splitlines()}
+    assert "gbastd.fastpath" in imported and "gbastd.cli" not in imported
+    assert not {"re", "enum", "functools", "collections", "typing"} & imported, wrapper
