@@ -12,6 +12,7 @@ import functools
 import json
 import operator
 import pickle
+import sys
 import typing
 from pathlib import Path
 
@@ -215,10 +216,64 @@ def test_plain_enums_refuse_what_enum_refuses(value: object) -> None:
     assert str(mine.value) == str(theirs.value).replace("Colour", "PlainColour")
 
 
-def test_plain_enum_members_cannot_be_replaced_or_repeated() -> None:
-    """Reassigning a member is an AttributeError; two members with one value are refused."""
+def test_plain_enums_are_looked_up_by_name_as_enums() -> None:
+    """Cls[name], __members__ (read-only), reversed() and ``in`` as enum gives them."""
+    for theirs in Colour:
+        assert PlainColour[theirs.name] is getattr(PlainColour, theirs.name)
+        assert theirs in Colour and PlainColour[theirs.name] in PlainColour
+    with pytest.raises(KeyError):
+        Colour["GREEN"]
+    with pytest.raises(KeyError):
+        PlainColour["GREEN"]
+    assert list(PlainColour.__members__) == list(Colour.__members__)
+    assert list(PlainColour.__members__.values()) == list(PlainColour)
+    with pytest.raises(TypeError):
+        PlainColour.__members__["GREEN"] = PlainColour.RED  # type: ignore[index]
+    assert [m.name for m in reversed(PlainColour)] == [m.name for m in reversed(Colour)]
+    assert "crimson" not in PlainColour and ["red"] not in PlainColour
+    if sys.version_info >= (3, 12):  # 3.11's enum raises TypeError for a value
+        assert ("red" in PlainColour) == ("red" in Colour)
+
+
+def test_plain_enums_are_validated_by_pydantic_as_enums() -> None:
+    """A model field of a _plain.StrEnum validates, refuses, dumps and documents as one of a real
+    StrEnum (gbastd.Status is public: a user's model may hold one)."""
+    import pydantic
+
+    class Theirs(pydantic.BaseModel):
+        colour: Colour
+
+    class Mine(pydantic.BaseModel):
+        colour: PlainColour
+
+    assert Mine(colour="dark-green").colour is PlainColour.DARK_GREEN  # type: ignore[arg-type]
+    assert Mine.model_validate_json('{"colour": "red"}').colour is PlainColour.RED
+    assert Mine(colour=PlainColour.BLUE).model_dump(mode="json") == {"colour": "blue"}
+    for model in (Theirs, Mine):
+        with pytest.raises(pydantic.ValidationError) as refused:
+            model(colour="crimson")
+        (error,) = refused.value.errors(include_url=False)
+        assert (error["type"], error["msg"]) == (
+            "enum",
+            "Input should be 'red', 'dark-green' or 'blue'",
+        )
+    schema = Mine.model_json_schema()
+    assert schema == pydantic.TypeAdapter(Theirs).json_schema() | {
+        "$defs": {
+            "PlainColour": Theirs.model_json_schema()["$defs"]["Colour"] | {"title": "PlainColour"}
+        },
+        "properties": {"colour": {"$ref": "#/$defs/PlainColour"}},
+        "title": "Mine",
+    }
+
+
+def test_plain_enum_members_cannot_be_replaced_deleted_or_repeated() -> None:
+    """Reassigning or deleting a member is an AttributeError; two members with one value are
+    refused."""
     with pytest.raises(AttributeError):
         PlainColour.RED = "crimson"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del PlainColour.RED
     assert PlainColour.RED.value == "red"
     with pytest.raises(ValueError, match="same value"):
 

@@ -33,7 +33,7 @@ from _operator import itemgetter as itemgetter
 
 TYPE_CHECKING = False  # typing costs every start a few ms: type checkers honour the name
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
     from functools import partial as partial  # typeshed has no stub of _functools
     from typing import Any
 else:
@@ -48,6 +48,7 @@ except ImportError:  # pragma: no cover - other Pythons
 
 
 _MISSING = object()
+_MappingProxy = type(type.__dict__)  # types.MappingProxyType, without importing types
 _MADE_BY_CLASS = frozenset({"__module__", "__qualname__", "__annotations__", "__orig_bases__"})
 
 
@@ -176,8 +177,27 @@ class _StrEnumType(type):
         except (KeyError, TypeError):
             raise ValueError(f"{value!r} is not a valid {cls.__qualname__}") from None
 
+    def __getitem__(cls, name: str) -> Any:
+        return cls.__members__[name]
+
+    @property
+    def __members__(cls) -> Mapping[str, Any]:
+        """Each member by its name, read-only, as enum's ``__members__``."""
+        return _MappingProxy({member.name: member for member in cls})
+
+    def __contains__(cls, value: object) -> bool:
+        """Whether ``value`` is a member or a member's value (Python 3.12's enum; 3.11's raises
+        TypeError for a value)."""
+        try:
+            return value in cls._members_
+        except TypeError:  # unhashable
+            return False
+
     def __iter__(cls) -> Iterator[Any]:
         return iter(cls._members_.values())
+
+    def __reversed__(cls) -> Iterator[Any]:
+        return reversed(cls._members_.values())
 
     def __len__(cls) -> int:
         return len(cls._members_)
@@ -186,6 +206,11 @@ class _StrEnumType(type):
         if name in cls._names_.values():
             raise AttributeError(f"cannot reassign member {name!r}")
         super().__setattr__(name, value)
+
+    def __delattr__(cls, name: str) -> None:
+        if name in cls._names_.values():
+            raise AttributeError(f"cannot delete member {name!r}")
+        super().__delattr__(name)
 
     def __repr__(cls) -> str:
         return f"<enum {cls.__name__!r}>"
@@ -217,3 +242,12 @@ class StrEnum(str, metaclass=_StrEnumType):
 
     def __deepcopy__(self, memo: object) -> Any:
         return self
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: object, handler: object) -> Any:
+        """pydantic validates, serialises and documents these as it does a real StrEnum (a
+        model's field of type Status, say); pydantic_core is imported only then."""
+        from pydantic_core import core_schema
+
+        reference = f"{cls.__module__}.{cls.__qualname__}:{id(cls)}"
+        return core_schema.enum_schema(cls, list(cls), sub_type="str", ref=reference)

@@ -10,13 +10,12 @@ these classes.
 from __future__ import annotations
 
 import difflib
-import enum
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -56,14 +55,6 @@ from gbastd.records import (
     Status,
     Total,
 )
-
-if TYPE_CHECKING:
-    StatusChoice = Status
-else:
-    # records.Status is a start-up-cheap stand-in for an enum (_plain.StrEnum); pydantic validates
-    # and documents a real one, so the schema's "Status" is this: the same members, name and doc.
-    StatusChoice = enum.StrEnum("Status", [(status.name, status.value) for status in Status])
-    StatusChoice.__doc__ = Status.__doc__
 
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _PARTIAL_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -217,7 +208,7 @@ _TYPES: dict[Kind, Any] = {
     Kind.INTEGER: int,
     Kind.TAGS: TagList,
     Kind.URLS: list[Url],
-    Kind.STATUS: StatusChoice,
+    Kind.STATUS: Status,
     Kind.TOTALS: list[TotalModel],
 }
 
@@ -607,7 +598,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _status_text(value: StatusChoice | None) -> str | None:
+def _status_text(value: Status | None) -> str | None:
     return value.value if value is not None else None
 
 
