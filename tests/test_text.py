@@ -122,6 +122,16 @@ def test_the_invisible_characters_are_unicodes_format_characters() -> None:
     assert {unicodedata.category(c) for c in every if listed.match(c)} <= {"Cf", "Cn"}
 
 
+def test_no_invisible_character_is_printable() -> None:
+    """visible() returns a text isprintable() accepts as it is: sound only because not one
+    invisible character is printable (Cf and unassigned characters never are)."""
+    listed = re.compile(f"[{text.INVISIBLE}]")
+    invisible = [chr(p) for p in range(sys.maxunicode + 1) if listed.match(chr(p))]
+    assert len(invisible) > 150
+    assert [f"U+{ord(c):04X}" for c in invisible if c.isprintable()] == []
+    assert all(text.visible(f"丝{c}苗") == "丝苗" for c in invisible)
+
+
 @pytest.mark.parametrize("invisible", INVISIBLES, ids=lambda c: f"U+{ord(c):04X}")
 def test_keys_and_folding_see_through_invisible_characters(invisible: str) -> None:
     """A title with an invisible character inside has the key and the folded form of the

@@ -5,9 +5,9 @@ that ships inside the package (in a source checkout or editable install, the rep
 ``data/standards.toml``). Nothing is read at import time, and pydantic and tomllib are imported
 only when a catalogue has to be parsed and validated, that is when its content changed.
 
-Before a changed file reaches the TOML reader, ``scan`` refuses in linear time what the readers
-handle badly (see the limits below); a refused file's report is kept in the cache, so the same
-bytes are refused again, with the same report, without being parsed.
+Before a changed file reaches the TOML reader, ``tomlscan.scan`` refuses in linear time what the
+readers handle badly (see the limits there); a refused file's report is kept in the cache, so the
+same bytes are refused again, with the same report, without being parsed.
 """
 
 from __future__ import annotations

@@ -34,8 +34,9 @@ _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
 def _compiled(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled, importing re on the first use of any: a dict look-up after that,
-    where re's own cache would hash the pattern's text again on every call."""
+    """``pattern`` compiled, importing re on the first use of any: one dict look-up after
+    that, where a call of re.sub or re.fullmatch looks the pattern up in re's cache by a key
+    tuple on every call (about 0.3 s a first run at 100,000 entries)."""
     found = _COMPILED.get(pattern)
     if found is None:
         import re
@@ -83,6 +84,8 @@ def fold(text: str) -> str:
 def visible(text: str) -> str:
     """Return text without its invisible characters (dropped before NFKC, so that one between a
     letter and its accent does not stop them composing)."""
+    if text.isprintable():  # the usual case, decided in C: every invisible character is not
+        return text
     return _compiled(_INVISIBLE).sub("", text)
 
 
