@@ -61,12 +61,13 @@ install() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq miller sqlite3 hyperfine time >/dev/null
   fi
-  # Every venv as the README's set-up makes it: --upgrade-deps, so that pip (25.2 and later)
-  # writes console scripts that import nothing before their package (older pips' import re).
+  # Every venv as the README's set-up makes it, with an up-to-date pip (pinned here, so that runs
+  # compare): pip 25.2 and later write console scripts that import nothing before their package,
+  # where older pips' wrappers import re. Peers' commands are written by the same pip.
   local venv
   for venv in "$PEERS_VENV" "$GBASTD_VENV" "$FALLBACK_VENV"; do
-    [[ -x "$venv/bin/python" ]] || "$BASE_PY" -m venv --upgrade-deps "$venv"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+    [[ -x "$venv/bin/python" ]] || "$BASE_PY" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$HERE/pip-constraint.txt" pip
   done
   log "peers venv: csvkit sqlite-utils (their commands rewritten by this pip too)"
   "$PPY" -m pip install -q --disable-pip-version-check -c "$HERE/peers-constraints.txt" csvkit sqlite-utils

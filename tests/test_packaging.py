@@ -109,6 +109,9 @@ def test_the_readme_set_up_installs_a_gbastd_that_starts_on_gbastd_alone(tmp_pat
         if not name.startswith(("GBASTD_", "VIRTUAL_ENV", "PYTHON"))
     }
     env["GBASTD_CACHE_DIR"] = str(tmp_path / "cache")
+    # gbastd's dependencies and build requirements at the versions the tests pin, as the test
+    # command installs them; pip itself (and so its console scripts) at what the registry has.
+    env["PIP_CONSTRAINT"] = str(ROOT / "constraints.txt")
     setup = subprocess.run(
         ["bash", "-c", _readme_setup_command()],
         cwd=checkout,
@@ -121,6 +124,7 @@ def test_the_readme_set_up_installs_a_gbastd_that_starts_on_gbastd_alone(tmp_pat
     assert setup.returncode == 0, setup.stderr[-3000:]
     food = subprocess.run(
         [sys.executable, "-m", "gbastd", "list", "--domain", "food"],
+        env=env,
         capture_output=True,
         text=True,
         check=True,
