@@ -38,7 +38,6 @@ from gbastd.fields import (
     CATALOGUE_FIELDS,
     ENTRY_FIELDS,
     FIELDS,
-    IDENTIFYING,
     LARGEST_INTEGER,
     LOOKUP_FIELDS,
     Kind,
@@ -507,25 +506,32 @@ def _raw_identifying(raw: dict[str, Any]) -> dict[str, str]:
 
 
 class Identity(NamedTuple):
-    """Who an entry is: its position, how to name it, and the values a key can name it by
-    (its ids and its titles in every script)."""
+    """Who an entry is: its position, the values a key can name it by (its ids and its titles
+    in every script), and how to name it: by its record's label and description when it is
+    valid (worked out only for an entry a problem names), else by ``named``."""
 
     position: int
-    label: str | None
-    description: str | None
     values: dict[str, str]
+    record: Standard | None = None
+    named: str | None = None
+
+    @property
+    def label(self) -> str | None:
+        return self.named if self.record is None else self.record.label
+
+    @property
+    def description(self) -> str | None:
+        return self.named if self.record is None else self.record.describe()
 
 
 def _identity(position: int, standard: Standard) -> Identity:
     values = zip(LOOKUP_FIELDS, _LOOKUP_VALUES(standard), strict=True)
-    names = [value for value in _IDENTIFYING_VALUES(standard) if value]
     present = {name: value for name, value in values if value is not None}
-    return Identity(position, names[0], " ".join(names), present)  # Standard.label, .describe()
+    return Identity(position, present, standard)
 
 
 # Read once for every entry of a large catalogue: itemgetter, not an attribute at a time.
 _LOOKUP_VALUES = itemgetter(*(FIELDS.index(name) for name in LOOKUP_FIELDS))
-_IDENTIFYING_VALUES = itemgetter(*(FIELDS.index(name) for name in IDENTIFYING))
 
 
 def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
@@ -537,8 +543,7 @@ def _raw_identity(position: int, raw: dict[str, Any]) -> Identity:
             del values["gba_id"]
         else:
             values["gba_id"] = canonical
-    label = _raw_label(raw)
-    return Identity(position, label, label, values)
+    return Identity(position, values, named=_raw_label(raw))
 
 
 def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
