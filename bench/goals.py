@@ -2,9 +2,9 @@
 
 usage: python bench/goals.py RESULTS_DIR
 
-Every ratio divides two medians of the same hyperfine run (or two peak memories measured one
-after the other), so that the host's load, which moves absolute times from run to run, moves
-both sides together.
+Every ratio divides two medians of the same hyperfine run (the first run's, of the same
+interleaved rounds: bench/rounds.py; or two peak memories measured one after the other), so
+that the host's load, which moves absolute times from run to run, moves both sides together.
 """
 
 from __future__ import annotations
@@ -143,7 +143,10 @@ def main(results: str) -> int:
     rows = [goal.row() for goal in goals(results)]
     if not rows:
         return 0
-    print("Goals (issue 14), each a ratio of medians from one hyperfine run:\n")
+    print(
+        "Goals (issue 14), each a ratio of medians from one hyperfine run"
+        " (the first run: from interleaved rounds):\n"
+    )
     print("| goal | measured (median) | ratio | target | met |")
     print("| --- | --- | ---: | ---: | --- |")
     for row in rows:
