@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import Annotated, Any, NamedTuple
 
 from pydantic import (
@@ -554,6 +554,11 @@ def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
     Values compare by their lookup keys (width, case, spacing, Traditional/Simplified forms).
     Entries that failed validation take part too, so that one run reports every problem.
     """
+    keys = [text.key(value) for identity in identities for value in identity.values.values()]
+    owners = [identity for identity in identities for _ in identity.values]
+    earliest = dict(zip(reversed(keys), reversed(owners), strict=True))  # each key's first entry
+    if all(map(is_, map(earliest.__getitem__, keys), owners)):
+        return []  # the usual case, decided in C: a loop in Python took 1 s at 100,000 entries
     problems = []
     seen: dict[str, tuple[Identity, str]] = {}
     for identity in identities:
