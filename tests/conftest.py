@@ -129,6 +129,12 @@ def run_gbastd(
     )
 
 
+def imported_by(importtime: str | bytes) -> set[str]:
+    """The modules named in ``python -X importtime``'s report (its stderr)."""
+    text = importtime.decode() if isinstance(importtime, bytes) else importtime
+    return {line.rsplit("|", 1)[1].strip() for line in text.splitlines() if "|" in line}
+
+
 def refused_import(runner: CliRunner, cat: Path, sheet: Path, *extra: str) -> str:
     """Import ``sheet`` into ``cat``, with a domain and a source: exit 1, nothing on stdout,
     one sentence on stderr, no traceback, ``cat`` byte for byte the same. Returns stderr."""

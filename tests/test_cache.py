@@ -18,7 +18,7 @@ from gbastd.cli import app
 from gbastd.errors import CatalogueInvalid
 from gbastd.records import Catalogue
 
-from .conftest import DATA
+from .conftest import DATA, imported_by
 
 
 @pytest.fixture(name="copy")
@@ -369,7 +369,7 @@ def imported_modules(*args: str, env: dict[str, str]) -> set[str]:
         check=True,
         timeout=60,
     )
-    return {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line}
+    return imported_by(result.stderr)
 
 
 def test_piped_list_imports_neither_rich_nor_pydantic(tmp_path: Path) -> None:

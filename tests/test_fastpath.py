@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from gbastd import cli, fastpath, options
 from gbastd.catalogue import ENV_VAR
 from gbastd.fields import FIELDS
-from tests.conftest import DATA, edited_mini
+from tests.conftest import DATA, edited_mini, imported_by
 from tests.test_cache import imported_modules
 
 MINI = str(DATA / "mini.toml")
@@ -308,6 +308,6 @@ def test_the_installed_command_starts_on_the_c_halves_alone(
     subprocess.run(command, capture_output=True, env=env, check=True, timeout=60)  # the snapshot
     warm = subprocess.run(command, capture_output=True, env=env, check=True, timeout=60)
     assert warm.stdout.count(b"\n") > 1
-    imported = {line.rsplit(b"|", 1)[1].strip().decode() for line in warm.stderr.splitlines()}
+    imported = imported_by(warm.stderr)
     assert "gbastd.fastpath" in imported and "gbastd.cli" not in imported
     assert not NOT_AT_START & imported

@@ -26,7 +26,7 @@ from gbastd import catalogue, docxtables, edit, formats, pdftables, published, s
 from gbastd.cli import app
 from gbastd.records import Standard
 
-from .conftest import DATA, generated_catalogue, refused_import
+from .conftest import DATA, generated_catalogue, imported_by, refused_import
 
 PUBLISHED = DATA / "published"
 URL = "https://example.org/notice-99"
@@ -685,7 +685,7 @@ def imported_modules(*args: str, tmp_path: Path) -> set[str]:
         timeout=120,
         check=False,
     )
-    return {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines() if "|" in line}
+    return imported_by(done.stderr)
 
 
 def test_reading_pdfs_costs_other_commands_nothing(tmp_path: Path, cat: Path) -> None:

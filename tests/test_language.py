@@ -15,7 +15,7 @@ from gbastd import i18n
 from gbastd.fields import BY_NAME, ENTRY_FIELDS
 from gbastd.layout import display_width
 
-from .conftest import DATA, ROOT, run_gbastd
+from .conftest import DATA, ROOT, imported_by, run_gbastd
 from .test_screens import plain, run_on_screen
 
 MINI = str(DATA / "mini.toml")
@@ -133,7 +133,7 @@ def test_the_piped_path_reads_no_catalogue_of_messages() -> None:
     env = _environment(LANG="zh_HK.UTF-8")
     subprocess.run(command, capture_output=True, env=env, check=True)  # the snapshot, once
     result = subprocess.run(command, capture_output=True, env=env, check=True)
-    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()}
+    imported = imported_by(result.stderr)
     assert "gbastd.fastpath" in imported
     assert "gettext" not in imported and "typer" not in imported
 

@@ -9,7 +9,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .conftest import ROOT
+from .conftest import ROOT, imported_by
+from .test_fastpath import NOT_AT_START
 
 
 def test_wheel_ships_the_catalogue_and_runs_outside_the_repository(tmp_path: Path) -> None:
@@ -139,6 +140,6 @@ def test_the_readme_set_up_installs_a_gbastd_that_starts_on_gbastd_alone(tmp_pat
         [*command, "list", "--domain", "food"], env=env, capture_output=True, check=True, timeout=60
     )
     assert warm.stdout.decode() == food
-    imported = {line.rsplit(b"|", 1)[1].strip().decode() for line in warm.stderr.splitlines()}
+    imported = imported_by(warm.stderr)
     assert "gbastd.fastpath" in imported and "gbastd.cli" not in imported
-    assert not {"re", "enum", "functools", "collections", "typing"} & imported, wrapper
+    assert not NOT_AT_START & imported, wrapper
