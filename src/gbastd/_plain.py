@@ -16,8 +16,9 @@ collections package); the fast path's four enums (``Kind``, ``Search``, ``Status
 subclass ``StrEnum`` below, under the same ``TYPE_CHECKING`` arrangement, so type checkers see
 ``enum.StrEnum`` and the run time gets a ``str`` subclass whose members are made the same way:
 singletons, looked up by value, iterated in order, with ``name``, ``value``, ``str()``,
-``format()``, ``repr()``, copying and pickling as enum's. tests/test_plain.py holds the two to
-the same behaviour. pydantic and Typer, which want a real ``Enum``, never see these classes.
+``format()``, ``repr()``, copying, pickling and pydantic's validation and schema as enum's.
+tests/test_plain.py holds the two to the same behaviour. Typer never sees these classes: its
+options take their values as plain strings (options.py).
 
 It also hands the fast path's modules ``Sequence``, ``partial``, ``is_`` and ``itemgetter``
 from the C halves of collections.abc, functools and operator: the very same objects, without

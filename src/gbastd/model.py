@@ -561,9 +561,10 @@ def _duplicates(identities: Sequence[Identity]) -> list[Problem]:
         return []  # the usual case, decided in C: a loop in Python took 1 s at 100,000 entries
     problems = []
     seen: dict[str, tuple[Identity, str]] = {}
+    folded = iter(keys)  # in the order of the values below
     for identity in identities:
         for field, value in identity.values.items():
-            first, where = seen.setdefault(text.key(value), (identity, field))
+            first, where = seen.setdefault(next(folded), (identity, field))
             if first is identity:
                 continue  # an entry's own titles may share a key (丝苗米, 絲苗米)
             if where == field:
